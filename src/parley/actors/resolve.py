@@ -1,0 +1,279 @@
+"""Resolve a noun phrase in a parsed sentence to knowledge-base actors.
+
+"North Korea's Foreign Ministry" is PRK with sector GOV; "South Korean protesters" is KOR with
+sector CVL; "the South Korean president" in 2021 is Moon Jae-in; "it" is the last state named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from parley.actors.kb import Actor, KnowledgeBase
+from parley.actors.matcher import ActorMention
+from parley.models import ActorRef
+
+# Children that belong to a noun phrase's core, where its actor is named.
+CORE_DEPS = {"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod", "det", "case"}
+CORE_PREPS = {"of", "from", "for"}
+PRONOUNS_PERSON = {"he", "him", "his", "she", "her"}
+PRONOUNS_GROUP = {"it", "its", "they", "them", "their", "itself", "themselves"}
+# Modifiers that say the noun is not the actor itself ("North Korean territory").
+# Nouns for what an actor says: "a commentary released by the DPRK" speaks for the DPRK.
+VOICE_NOUNS = {"commentary", "statement", "editorial", "article", "report", "declaration",
+               "communique", "letter", "message", "notice", "announcement", "press release",
+               "spokesman", "spokeswoman", "spokesperson", "release"}
+NON_ACTOR_HEADS = {"territory", "soil", "waters", "border", "coast", "airspace", "city", "capital",
+                   "peninsula", "region", "side_no"}
+
+
+@dataclass
+class DocContext:
+    """What earlier sentences of a document said: for pronouns and bare surnames."""
+
+    recent: list[ActorRef] = field(default_factory=list)
+    people: dict[str, Actor] = field(default_factory=dict)  # surname -> person named earlier
+
+    def remember(self, ref: ActorRef, actor: Actor | None, surnames: list[str]) -> None:
+        self.recent.append(ref)
+        del self.recent[:-12]
+        if actor is not None and actor.kind == "person":
+            for surname in surnames:
+                self.people[surname] = actor
+
+
+class ActorResolver:
+    """Turns parsed noun phrases into ActorRefs, using the alias matches of their sentence."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.surnames: dict[str, list[str]] = {}
+        for actor in kb.actors.values():
+            if actor.kind == "person":
+                for surname in person_surnames(actor):
+                    self.surnames.setdefault(surname, []).append(actor.id)
+
+    # ---------------------------------------------------------------- public
+    def resolve(self, head, mentions: dict[int, ActorMention], day: date | None,
+                ctx: DocContext) -> list[ActorRef]:
+        """Actors named by the noun phrase headed by `head` (several when coordinated inside)."""
+        if head.pos_ == "PRON" or head.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
+            ref = self.resolve_pronoun(head, mentions, day, ctx)
+            return [ref] if ref else []
+        own = mentions.get(head.i)
+        if own is not None:
+            return [self._from_mention(own, head, day)]
+        role_ref = self._role_or_title(head, mentions, day, ctx)
+        if role_ref is not None:
+            return [role_ref]
+        if head.lower_ in NON_ACTOR_HEADS:
+            return []
+        found = self._modifier_mentions(head, mentions)
+        if not found and head.lemma_.lower() in VOICE_NOUNS:
+            return self._voice(head, mentions, day, ctx)
+        if not found:
+            return self._unqualified_institution(head, mentions, day, ctx)
+        sector = self._sector_word(head)
+        refs = []
+        for mention in found:
+            ref = self._from_mention(mention, head, day, sector=sector)
+            if ref and ref not in refs:
+                refs.append(ref)
+        return refs
+
+    def remember(self, refs: list[ActorRef], ctx: DocContext) -> None:
+        for ref in refs:
+            actor = self.kb.get(ref.actor_id)
+            ctx.remember(ref, actor, person_surnames(actor) if actor else [])
+
+    # ---------------------------------------------------------------- pieces
+    def _from_mention(self, mention: ActorMention, head, day, sector: str | None = None) -> ActorRef:
+        actor = self.kb.actors[mention.actor_id]
+        doc = head.doc
+        text = doc[mention.start : mention.end].text
+        if mention.via == "demonym" and mention.start <= head.i < mention.end:
+            # "North Koreans" as a noun: the people, not the state
+            sector = sector or ("CVL" if head.tag_ in ("NNPS", "NNS") else None)
+        if actor.kind == "person" and sector and sector != "GOV":
+            actor = self.kb.country_actor(actor.country) or actor
+        return make_ref(actor, text if not sector else _phrase_text(head, mention), sector)
+
+    def _modifier_mentions(self, head, mentions: dict[int, ActorMention]) -> list[ActorMention]:
+        """Alias matches inside the phrase's core, nearest first; coordinated ones all count."""
+        core = sorted(core_tokens(head), key=lambda t: (t.i > head.i, abs(t.i - head.i)))
+        found: list[ActorMention] = []
+        for token in core:
+            mention = mentions.get(token.i)
+            if mention is None or mention in found:
+                continue
+            if found and not _coordinated(token, found, mentions, head.doc):
+                continue
+            found.append(mention)
+        return found
+
+    def _voice(self, head, mentions, day, ctx) -> list[ActorRef]:
+        """The author of a statement: 'released by the DPRK', 'issued by Pyongyang'."""
+        for acl in (c for c in head.children if c.dep_ == "acl"):
+            for agent in (c for c in acl.children if c.dep_ == "agent"):
+                for obj in (c for c in agent.children if c.dep_ == "pobj"):
+                    return self.resolve(obj, mentions, day, ctx)
+        return self._unqualified_institution(head, mentions, day, ctx)
+
+    def _unqualified_institution(self, head, mentions, day, ctx) -> list[ActorRef]:
+        """'a Foreign Ministry spokesman' with no country: the state this sentence is about."""
+        named = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+        sector = self._sector_word(head)
+        if not named or sector is None or not any(t.lower_ in ("ministry", "office", "department") for t in named):
+            return []
+        sentence = head.sent
+        states = [m for i, m in sorted(mentions.items()) if sentence.start <= i < head.i
+                  and self.kb.actors[m.actor_id].kind == "state"]
+        if states:
+            return [make_ref(self.kb.actors[states[-1].actor_id], _phrase_text(head, states[-1]), "GOV")]
+        for ref in reversed(ctx.recent):
+            actor = self.kb.get(ref.actor_id)
+            if actor is not None and actor.kind == "state":
+                return [make_ref(actor, head.doc[named[0].i : head.i + 1].text, "GOV")]
+        return []
+
+    def _sector_word(self, head) -> str | None:
+        sectors = self.kb.lexicon.sectors
+        left = [t for t in head.lefts if t.dep_ in ("compound", "amod")]
+        for start in range(len(left)):
+            phrase = " ".join([t.lower_ for t in left[start:]] + [head.lower_])
+            if phrase in sectors:
+                return sectors[phrase]
+        return sectors.get(head.lower_) or sectors.get(head.lemma_.lower())
+
+    def _role_or_title(self, head, mentions, day, ctx: DocContext) -> ActorRef | None:
+        """'the South Korean president', 'Japan's foreign minister', 'President Moon', 'Moon'."""
+        surname_ref = self._surname(head, day, ctx)
+        if surname_ref is not None:
+            return surname_ref
+        roles = self._role_words(head)
+        if not roles:
+            return None
+        countries = [m for m in self._modifier_mentions(head, mentions)]
+        if not countries:
+            return None
+        actor = self.kb.actors[countries[0].actor_id]
+        if actor.kind == "person":
+            return make_ref(actor, _phrase_text(head, countries[0]))
+        if day is not None:
+            people = self.kb.people_in_role(actor.country, roles, day)
+            if len(people) == 1:
+                return make_ref(people[0], _phrase_text(head, countries[0]))
+        return make_ref(actor, _phrase_text(head, countries[0]), "GOV")
+
+    def _role_words(self, head) -> list[str]:
+        words = [t.lower_ for t in head.lefts if t.dep_ in ("compound", "amod")] + [head.lower_]
+        for prep in (c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                words = words + ["of", obj.lower_]
+        for start in range(len(words)):
+            phrase = " ".join(words[start:])
+            if phrase in self.kb.lexicon.roles:
+                return self.kb.lexicon.roles[phrase]
+        return []
+
+    def _surname(self, head, day, ctx: DocContext) -> ActorRef | None:
+        if head.pos_ != "PROPN":
+            return None
+        earlier = ctx.people.get(head.text)
+        if earlier is not None:
+            return make_ref(earlier, head.text)
+        has_title = any(t.text in self.kb.lexicon.titles for t in head.lefts)
+        candidates = self.surnames.get(head.text, [])
+        if not has_title or not candidates:
+            return None
+        if day is not None:
+            active = [a for a in candidates if any(r.holds_on(day) for r in self.kb.actors[a].roles)]
+            candidates = active or candidates
+        if len(candidates) != 1:
+            return None
+        start = min(t.i for t in head.lefts if t.text in self.kb.lexicon.titles)
+        return make_ref(self.kb.actors[candidates[0]], head.doc[start : head.i + 1].text)
+
+    def resolve_pronoun(self, head, mentions, day, ctx: DocContext) -> ActorRef | None:
+        """The speaker of a governing 'said' clause, else the last fitting actor named."""
+        person = head.lower_ in PRONOUNS_PERSON
+        verb = head.head
+        while verb is not None and verb.dep_ != "ROOT":
+            if verb.dep_ == "ccomp":
+                for subject in (c for c in verb.head.children if c.dep_ == "nsubj"):
+                    if subject.pos_ != "PRON":
+                        refs = self.resolve(subject, mentions, day, ctx)
+                        if refs and _fits(refs[0], self.kb, person):
+                            return _retext(refs[0], head.text)
+            verb = verb.head if verb.head.i != verb.i else None
+        for ref in reversed(ctx.recent):
+            if _fits(ref, self.kb, person):
+                return _retext(ref, head.text)
+        return None
+
+
+def make_ref(actor: Actor, text: str, sector: str | None = None) -> ActorRef:
+    """An ActorRef for `actor`, narrowed to `sector` when a sector word says so."""
+    if sector is None or sector == actor.sector or actor.kind not in ("state",):
+        return ActorRef(text=text, actor_id=actor.id, name=actor.name, country=actor.country,
+                        sector=actor.sector if actor.kind != "state" else (sector or actor.sector),
+                        cameo=actor.cameo)
+    return ActorRef(text=text, actor_id=actor.id, name=actor.name, country=actor.country,
+                    sector=sector, cameo=actor.country + sector)
+
+
+def core_tokens(head) -> list:
+    """The head, its left modifiers, appositions and of/from/for phrases (recursively)."""
+    tokens, stack = [], [head]
+    while stack:
+        token = stack.pop()
+        tokens.append(token)
+        for child in token.children:
+            if child.dep_ in CORE_DEPS:
+                stack.append(child)
+            elif child.dep_ == "prep" and child.lower_ in CORE_PREPS:
+                stack.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "conj" and token.i != head.i and token.dep_ in ("amod", "compound"):
+                stack.append(child)
+    return tokens
+
+
+def person_surnames(actor: Actor | None) -> list[str]:
+    """The first and last words of a person's multi-word English names."""
+    if actor is None or actor.kind != "person":
+        return []
+    words: set[str] = set()
+    for name in actor.names.get("en", []):
+        parts = name.split()
+        if len(parts) >= 2:
+            words.update({parts[0], parts[-1]})
+    return sorted(w for w in words if w[:1].isupper() and len(w) > 2)
+
+
+def _coordinated(token, found: list[ActorMention], mentions, doc) -> bool:
+    """Is `token` coordinated with the token of an already found mention?"""
+    for mention in found:
+        other = doc[mention.end - 1]
+        if token in other.conjuncts or other in token.conjuncts:
+            return True
+        if token.head.i == other.head.i and token.dep_ == other.dep_ == "compound":
+            return True
+    return False
+
+
+def _phrase_text(head, mention: ActorMention) -> str:
+    doc = head.doc
+    start = min(mention.start, head.i)
+    end = max(mention.end, head.i + 1)
+    return doc[start:end].text
+
+
+def _fits(ref: ActorRef, kb: KnowledgeBase, person: bool) -> bool:
+    actor = kb.get(ref.actor_id)
+    is_person = actor is not None and actor.kind == "person"
+    return is_person == person
+
+
+def _retext(ref: ActorRef, text: str) -> ActorRef:
+    return ActorRef(text=text, actor_id=ref.actor_id, name=ref.name, country=ref.country,
+                    sector=ref.sector, cameo=ref.cameo)

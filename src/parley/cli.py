@@ -1,0 +1,213 @@
+"""The command line: thin adapters over the library. Errors become messages and exit codes here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parley.errors import ParleyError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Parley: code diplomatic events (PLOVER/CAMEO) from news text.")
+
+EXIT_DOCUMENT_ERRORS = 1
+EXIT_USAGE = 2
+
+
+class Format(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+    csv = "csv"
+
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default $PARLEY_DB or ./parley.duckdb).")]
+DateOption = Annotated[str | None, typer.Option("--date", help="Publication date YYYY-MM-DD for documents without one.")]
+WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="Processes for parsing.")]
+KbExtra = Annotated[list[Path] | None, typer.Option("--kb-extra", help="Extra knowledge-base YAML files.")]
+FramesExtra = Annotated[list[Path] | None, typer.Option("--frames-extra", help="Extra frame YAML files.")]
+
+
+def _fail(error: ParleyError, code: int = EXIT_USAGE):
+    typer.echo(f"parley: {error}", err=True)
+    raise typer.Exit(code)
+
+
+def _date(value: str | None) -> date | None:
+    from parley.ingest import parse_date
+
+    try:
+        return parse_date(value, "--date") if value else None
+    except ParleyError as error:
+        _fail(error)
+
+
+def _default_format() -> Format:
+    return Format.table if sys.stdout.isatty() else Format.jsonl
+
+
+def _parley(kb_extra, frames_extra):
+    from parley.pipeline import Parley
+
+    return Parley(kb_extra or [], frames_extra or [])
+
+
+def _report_error(error: ParleyError) -> None:
+    typer.echo(f"parley: {error}", err=True)
+
+
+@app.command()
+def code(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders; none reads stdin.")] = None,
+    date_: DateOption = None,
+    format_: Annotated[Format | None, typer.Option("--format", help="jsonl, table or csv.")] = None,
+    workers: WorkersOption = 1,
+    kb_extra: KbExtra = None,
+    frames_extra: FramesExtra = None,
+):
+    """Code documents and print their events (nothing is stored)."""
+    from parley import service
+    from parley.render import EventPrinter
+
+    anchor = _date(date_)
+    printer = EventPrinter(format_ or _default_format())
+    failed = False
+    try:
+        for item in service.code(paths or [], anchor, workers, _parley(kb_extra, frames_extra)):
+            if isinstance(item, ParleyError):
+                _report_error(item)
+                failed = True
+                continue
+            printer.add(e.to_dict() for e in item.events)
+    except ParleyError as error:
+        _fail(error)
+    printer.close()
+    raise typer.Exit(EXIT_DOCUMENT_ERRORS if failed else 0)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders ('-' for stdin).")],
+    db: DbOption = None,
+    date_: DateOption = None,
+    workers: WorkersOption = 1,
+    kb_extra: KbExtra = None,
+    frames_extra: FramesExtra = None,
+):
+    """Code documents and store them with their events (idempotent)."""
+    from parley import service
+    from parley.store import Store
+
+    anchor = _date(date_)
+    try:
+        parley = _parley(kb_extra, frames_extra)
+        with Store(db) as store:
+            store.sync_actors(parley.kb.actors.values())
+            report = service.ingest(paths, store, anchor, workers, parley)
+    except ParleyError as error:
+        _fail(error)
+    for error in report.errors:
+        _report_error(error)
+    typer.echo(f"read {report.read} documents: stored {report.stored}, already stored "
+               f"{report.skipped}, {report.events} events, {len(report.errors)} errors", err=True)
+    raise typer.Exit(EXIT_DOCUMENT_ERRORS if report.errors else 0)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    dyad: Annotated[str | None, typer.Option("--dyad", help="SRC-TGT country codes, e.g. PRK-USA.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="PLOVER event type.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Earliest event date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Latest event date.")] = None,
+    format_: Annotated[Format | None, typer.Option("--format", help="jsonl, table or csv.")] = None,
+):
+    """List stored events."""
+    from parley.render import EventPrinter
+    from parley.store import Store
+
+    pair = None
+    if dyad:
+        parts = dyad.upper().split("-")
+        if len(parts) != 2 or not all(parts):
+            typer.echo("parley: --dyad must look like SRC-TGT, e.g. PRK-USA", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        pair = (parts[0], parts[1])
+    first, last = _date(since), _date(until)
+    printer = EventPrinter(format_ or _default_format())
+    try:
+        with Store(db, read_only=_exists(db)) as store:
+            printer.add(store.events(pair, type_, first, last))
+    except ParleyError as error:
+        _fail(error)
+    printer.close()
+
+
+def _exists(db: Path | None) -> bool:
+    from parley.store import default_path
+
+    return default_path(db).exists()
+
+
+@app.command(name="eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL file, or the PLOVER GSR JSON file.")],
+    format_: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    errors: Annotated[Path | None, typer.Option("--errors", help="Write missed and spurious events here.")] = None,
+    kb_extra: KbExtra = None,
+    frames_extra: FramesExtra = None,
+):
+    """Precision, recall and F1 against a gold file, overall and per type."""
+    from parley.evaluate import evaluate, format_report, load_gold
+
+    try:
+        sentences = load_gold(gold)
+    except (OSError, ParleyError) as error:
+        _fail(error if isinstance(error, ParleyError) else ParleyError("P001", path=str(gold), reason=str(error)))
+    is_gsr = gold.read_text(encoding="utf-8").lstrip().startswith("[")
+    scores = evaluate(sentences, _parley(kb_extra, frames_extra), gsr=is_gsr)
+    if errors:
+        errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in scores.errors), encoding="utf-8")
+    if format_ == "json":
+        typer.echo(json.dumps(scores.to_dict(), indent=2))
+    else:
+        typer.echo(format_report(scores, str(gold)))
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="Where to store the demo database.")] = Path("parley-demo.duckdb"),
+    workers: WorkersOption = 1,
+):
+    """Ingest the bundled demo corpus and print a summary."""
+    from parley.demo import run_demo
+
+    try:
+        typer.echo(run_demo(db, workers))
+    except ParleyError as error:
+        _fail(error)
+
+
+@app.command()
+def bench(
+    sentences: Annotated[int, typer.Option("--sentences", help="Size of the generated corpus.")] = 20000,
+    workers: Annotated[str, typer.Option("--workers", help="Comma-separated process counts.")] = "1,2",
+):
+    """Throughput, peak memory and the ratio to a bare spaCy parse, measured in this run."""
+    from parley.bench import run_bench
+
+    typer.echo(run_bench(sentences, [int(w) for w in workers.split(",")]))
+
+
+def main():  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

@@ -1,0 +1,200 @@
+"""Dates: find date expressions in text and resolve them against the document date.
+
+dateparser cannot resolve "this January" or "in March this year" against an anchor, and it is
+slow, so the rules live here: a handful of regular expressions and calendar arithmetic.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_REL = r"(?P<rel>this|last|next|past|coming|previous)"
+
+# Ordered: the first pattern that matches at a place wins, so longer forms come first.
+PATTERNS = [
+    ("iso", rf"\b{_YEAR}-(?P<m>\d\d)-(?P<d>\d\d)\b"),
+    ("month_day_year", rf"\b(?:[Oo]n )?{_MONTH} {_DAY},? {_YEAR}\b"),
+    ("day_month_year", rf"\b(?:[Oo]n )?{_DAY} {_MONTH},? {_YEAR}\b"),
+    ("month_rel_year", rf"\b{_MONTH} (?P<rel>this|last|next) year\b"),
+    ("month_year", rf"\b(?:[Ii]n )?(?:(?:early|mid|late)[- ])?{_MONTH},? {_YEAR}\b"),
+    ("month_day", rf"\b(?:[Oo]n )?{_MONTH} {_DAY}\b(?!,? (?:19|20)\d\d)"),
+    ("day_month", rf"\b(?:[Oo]n )?{_DAY} {_MONTH}\b(?!,? (?:19|20)\d\d)"),
+    ("rel_month_name", rf"\b{_REL} {_MONTH}(?:'s)?\b"),
+    ("rel_weekday", rf"\b(?P<rel>last|next|this) {_WEEKDAY}\b"),
+    ("weekday", rf"\b(?:[Oo]n )?{_WEEKDAY}\b"),
+    ("rel_period", r"\b(?:(?:earlier|later) )?(?P<rel>this|last|next|past) (?P<unit>week|month|year)\b"),
+    ("relative_day", r"\b(?P<word>yesterday|today|tomorrow|tonight|last night)\b"),
+    ("days_ago", r"\b(?P<n>\d+|two|three|four|five|six|seven|ten) (?P<unit>days|weeks|months|years) ago\b"),
+    ("in_month", rf"\b(?:in|on|during|since|by|until|through|early|late|mid-?)\s+{_MONTH}\b(?! \d)"),
+    ("in_year", rf"\b(?:in|since|during|by|until|of|early|late|mid-?)\s+{_YEAR}\b"),
+]
+COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+
+
+@dataclass(frozen=True)
+class DateExpression:
+    """A date expression found in text, with its offsets and resolution."""
+
+    start: int
+    end: int
+    text: str
+    value: date | None
+    precision: str | None  # "day", "week", "month" or "year"
+
+
+def find_dates(text: str, anchor: date | None, offset: int = 0,
+               future: bool = False) -> list[DateExpression]:
+    """Every date expression in `text`, resolved against `anchor` (None when it cannot be)."""
+    found: list[DateExpression] = []
+    taken: list[tuple[int, int]] = []
+    for name, pattern in COMPILED:
+        for match in pattern.finditer(text):
+            if any(match.start() < e and s < match.end() for s, e in taken):
+                continue
+            value, precision = resolve(name, match, anchor, future)
+            if precision is None:
+                continue
+            taken.append((match.start(), match.end()))
+            found.append(DateExpression(offset + match.start(), offset + match.end(),
+                                        match.group(0), value, precision))
+    return sorted(found, key=lambda d: d.start)
+
+
+def resolve(name: str, match: re.Match, anchor: date | None, future: bool = False):
+    """(date, precision) for one match; precision None means 'not a date after all'."""
+    groups = match.groupdict()
+    month = MONTHS.get((groups.get("month") or "").lower().rstrip("."))
+    year = int(groups["year"]) if groups.get("year") else None
+    try:
+        if name == "iso":
+            return date(year, int(groups["m"]), int(groups["d"])), "day"
+        if name in ("month_day_year", "day_month_year"):
+            return date(year, month, int(groups["day"])), "day"
+        if name == "month_year":
+            return date(year, month, 1), "month"
+        if name == "in_year":
+            return date(year, 1, 1), "year"
+    except ValueError:
+        return None, None
+    if anchor is None:
+        return None, _precision_of(name, groups)
+    return _relative(name, groups, month, anchor, future)
+
+
+def _relative(name, groups, month, anchor: date, future: bool):
+    if name in ("month_day", "day_month"):
+        return _nearest_day(anchor, month, int(groups["day"]), future)
+    if name == "month_rel_year":
+        shift = {"this": 0, "last": -1, "next": 1}[groups["rel"]]
+        return date(anchor.year + shift, month, 1), "month"
+    if name == "rel_month_name":
+        return _month_named(anchor, month, groups["rel"]), "month"
+    if name == "in_month":
+        return _month_named(anchor, month, "future" if future else "bare"), "month"
+    if name in ("weekday", "rel_weekday"):
+        return _weekday(anchor, WEEKDAYS[groups["weekday"].lower()], groups.get("rel"), future), "day"
+    if name == "rel_period":
+        return _period(anchor, groups["rel"], groups["unit"])
+    if name == "relative_day":
+        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last night": -1}
+        return anchor + timedelta(days=shift[groups["word"]]), "day"
+    if name == "days_ago":
+        count = NUMBER_WORDS.get(groups["n"]) or int(groups["n"])
+        return _ago(anchor, count, groups["unit"])
+    return None, None
+
+
+def _precision_of(name, groups) -> str | None:
+    if name in ("month_day", "day_month", "weekday", "rel_weekday", "relative_day"):
+        return "day"
+    if name in ("rel_month_name", "in_month", "month_rel_year"):
+        return "month"
+    if name == "rel_period":
+        return groups["unit"] if groups["unit"] != "week" else "week"
+    if name == "days_ago":
+        return {"days": "day", "weeks": "week", "months": "month", "years": "year"}[groups["unit"]]
+    return None
+
+
+def _nearest_day(anchor: date, month: int, day: int, future: bool):
+    """'May 21' without a year: this year's, unless that lies on the wrong side of the anchor."""
+    try:
+        candidate = date(anchor.year, month, day)
+    except ValueError:
+        return None, None
+    if not future and candidate > anchor + timedelta(days=7):
+        candidate = _replace_year(candidate, anchor.year - 1)
+    elif future and candidate < anchor - timedelta(days=7):
+        candidate = _replace_year(candidate, anchor.year + 1)
+    return candidate, "day"
+
+
+def _replace_year(day: date, year: int) -> date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
+
+def _month_named(anchor: date, month: int, rel: str) -> date:
+    """'this January' is January of the anchor's year; 'last January' the latest one before."""
+    if rel == "this":
+        return date(anchor.year, month, 1)
+    if rel in ("last", "past", "previous"):
+        year = anchor.year if month < anchor.month else anchor.year - 1
+        return date(year, month, 1)
+    if rel in ("next", "coming"):
+        year = anchor.year if month > anchor.month else anchor.year + 1
+        return date(year, month, 1)
+    # bare "in March": the latest March not after the anchor, or the next one for future acts
+    if rel == "future":
+        year = anchor.year if month >= anchor.month else anchor.year + 1
+    else:
+        year = anchor.year if month <= anchor.month else anchor.year - 1
+    return date(year, month, 1)
+
+
+def _weekday(anchor: date, weekday: int, rel: str | None, future: bool) -> date:
+    """'on Tuesday': the latest Tuesday on or before the anchor (or the next, for future acts)."""
+    back = (anchor.weekday() - weekday) % 7
+    if rel == "last":
+        return anchor - timedelta(days=back or 7) if back else anchor - timedelta(days=7)
+    if rel == "next" or (future and rel is None):
+        ahead = (weekday - anchor.weekday()) % 7
+        return anchor + timedelta(days=ahead or 7) if rel == "next" else anchor + timedelta(days=ahead)
+    return anchor - timedelta(days=back)
+
+
+def _period(anchor: date, rel: str, unit: str):
+    shift = {"this": 0, "last": -1, "past": -1, "next": 1}[rel]
+    if unit == "year":
+        return date(anchor.year + shift, 1, 1), "year"
+    if unit == "month":
+        month_index = anchor.year * 12 + anchor.month - 1 + shift
+        return date(month_index // 12, month_index % 12 + 1, 1), "month"
+    monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=shift)
+    return monday, "week"
+
+
+def _ago(anchor: date, count: int, unit: str):
+    if unit == "days":
+        return anchor - timedelta(days=count), "day"
+    if unit == "weeks":
+        return anchor - timedelta(weeks=count), "week"
+    if unit == "months":
+        month_index = anchor.year * 12 + anchor.month - 1 - count
+        return date(month_index // 12, month_index % 12 + 1, 1), "month"
+    return date(anchor.year - count, 1, 1), "year"

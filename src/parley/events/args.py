@@ -1,0 +1,119 @@
+"""Find a trigger's arguments in the parse: subject, object and prepositional places."""
+
+from __future__ import annotations
+
+from parley.events.gating import OBJECT_CONTROL
+
+SUBJECT_DEPS = ("nsubj", "csubj")
+
+
+def is_passive(verb) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def direct_object(verb):
+    """The verb's object; in the passive, its grammatical subject."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "obj"):
+            return child
+    if is_passive(verb):
+        for child in verb.children:
+            if child.dep_ == "nsubjpass":
+                return child
+    for child in verb.children:  # "launched a barrage of missiles"
+        if child.dep_ == "attr":
+            return child
+    return None
+
+
+def subject_heads(verb, depth: int = 0):
+    """The verb's acting subject: nsubj, the passive agent, or one inherited from a governor."""
+    if depth > 4:
+        return []
+    if is_passive(verb):
+        for child in verb.children:
+            if child.dep_ == "agent":
+                return [c for c in child.children if c.dep_ == "pobj"]
+        if verb.dep_ != "conj":
+            return []
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return [child]
+    head = verb.head
+    if head.i == verb.i:
+        return []
+    if verb.dep_ == "conj":
+        return subject_heads(head, depth + 1)
+    if verb.dep_ == "xcomp":
+        if head.lemma_ in OBJECT_CONTROL:
+            obj = [c for c in head.children if c.dep_ in ("dobj", "obj")]
+            if obj:
+                return obj
+            for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")):
+                return [c for c in prep.children if c.dep_ == "pobj"]
+        return subject_heads(head, depth + 1)
+    if verb.dep_ in ("advcl", "pcomp") and head.pos_ in ("VERB", "AUX", "ADP"):
+        return subject_heads(head if head.pos_ != "ADP" else head.head, depth + 1)
+    if verb.dep_ == "relcl":
+        return [head]
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "a spokesman accusing X"
+        return [head]
+    return []
+
+
+def prep_objects(token, preposition: str):
+    """Objects of `token`'s child preposition ('with' also reads 'together with')."""
+    found = []
+    for child in token.children:
+        if child.dep_ in ("prep", "agent", "dative") and child.lower_ == preposition:
+            found.extend(c for c in child.children if c.dep_ in ("pobj", "pcomp"))
+        elif child.dep_ == "prt" and child.lower_ == preposition:
+            found.extend(c for c in token.children if c.dep_ in ("dobj",))
+    return found
+
+
+def place_heads(trigger, place: str, obj):
+    """Heads for one argument place of a frame (see the frames file for the names)."""
+    if place == "dobj":
+        return [obj] if obj is not None else []
+    if place == "xobj":
+        has_xcomp = any(c.dep_ in ("xcomp", "ccomp") for c in trigger.children)
+        return [obj] if obj is not None and has_xcomp else []
+    if place == "dative":
+        return [c for c in trigger.children if c.dep_ in ("dative", "iobj") and c.pos_ != "ADP"] or [
+            p for c in trigger.children if c.dep_ == "dative" for p in c.children if p.dep_ == "pobj"
+        ]
+    if place.startswith("obj."):
+        if obj is None:
+            return []
+        rest = place[4:]
+        if rest in ("poss", "amod", "compound"):
+            return [c for c in obj.children if c.dep_ == rest]
+        return prep_objects(obj, rest)
+    return prep_objects(trigger, place)
+
+
+def expand(heads):
+    """Heads plus their coordinated conjuncts."""
+    out = []
+    for head in heads:
+        for token in (head, *head.conjuncts):
+            if token not in out:
+                out.append(token)
+    return out
+
+
+def object_words(obj) -> set[str]:
+    """Lower-cased forms an object constraint may name: lemma, text, and with its modifiers."""
+    if obj is None:
+        return set()
+    words = {obj.lemma_.lower(), obj.lower_}
+    left = [t for t in obj.lefts if t.dep_ in ("compound", "amod", "nmod")]
+    for start in range(len(left)):
+        tail = [t.lower_ for t in left[start:]]
+        words.add(" ".join(tail + [obj.lower_]))
+        words.add(" ".join(tail + [obj.lemma_.lower()]))
+    for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for inner in (c for c in prep.children if c.dep_ == "pobj"):
+            words |= {inner.lemma_.lower(), inner.lower_}
+    return words

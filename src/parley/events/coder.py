@@ -1,0 +1,401 @@
+"""The English event coder: frames over a dependency parse, actors from the knowledge base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from parley.actors.kb import KnowledgeBase
+from parley.actors.matcher import ActorMention, AliasMatcher
+from parley.actors.resolve import ActorResolver, DocContext
+from parley.dates import DateExpression, find_dates
+from parley.events.args import (
+    direct_object, expand, is_passive, object_words, place_heads, subject_heads,
+)
+from parley.events.frames import Frame, FrameSet, quad_class
+from parley.events.gating import FUTURE, SKIP, Gate
+from parley.models import ActorRef, Document, Event
+
+
+@dataclass
+class Trigger:
+    """A frame that fired on a token, with its resolved arguments."""
+
+    token: object
+    frame: Frame
+    status: str
+    sources: list[tuple[ActorRef, object]]
+    targets: list[tuple[ActorRef, object]]
+    cameo: str
+    event_type: str
+    mode: str | None
+
+
+class EventCoder:
+    """Codes the sentences of parsed documents into Events."""
+
+    def __init__(self, kb: KnowledgeBase, frames: FrameSet, matcher: AliasMatcher):
+        self.kb = kb
+        self.frames = frames
+        self.matcher = matcher
+        self.resolver = ActorResolver(kb)
+        self.gate = Gate(frames.settings)
+        self.contexts = {
+            word.lower(): name for name, words in frames.settings.contexts.items() for word in words
+        }
+
+    def code_doc(self, parsed, document: Document) -> list[Event]:
+        """All events in one parsed document."""
+        ctx = DocContext()
+        events: list[Event] = []
+        for index, sentence in enumerate(parsed.sents):
+            events.extend(self.code_sentence(sentence, index, document, ctx))
+        return events
+
+    def code_sentence(self, sentence, index: int, document: Document, ctx: DocContext) -> list[Event]:
+        """Events in one sentence (a spaCy Span)."""
+        words = [t.text for t in sentence]
+        mentions: dict[int, ActorMention] = {}
+        for found in self.matcher.find(words):
+            shifted = ActorMention(found.start + sentence.start, found.end + sentence.start,
+                                   found.actor_id, found.via)
+            for i in range(shifted.start, shifted.end):
+                mentions[i] = shifted
+        dates = find_dates(sentence.text, document.published, offset=sentence.start_char)
+        triggers = self._triggers(sentence, mentions, dates, document, ctx)
+        events = []
+        for trigger in triggers:
+            events.extend(self._emit(trigger, sentence, index, mentions, dates, document))
+        self._remember_subjects(sentence, mentions, document, ctx)
+        return events
+
+    # ---------------------------------------------------------------- triggers
+    def _triggers(self, sentence, mentions, dates, document, ctx) -> list[Trigger]:
+        found: list[Trigger] = []
+        consumed: set[int] = set()
+        for token in sentence:
+            if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+                for frame in self.frames.by_verb.get(token.lemma_.lower(), ()):
+                    trigger = self._try_verb(token, frame, mentions, document, ctx, consumed)
+                    if trigger is not None:
+                        if trigger.status != SKIP and trigger.sources:
+                            found.append(trigger)
+                        break
+        for token in sentence:
+            if token.i in consumed or token.pos_ not in ("NOUN", "PROPN"):
+                continue
+            for frame in self.frames.by_noun.get(token.lemma_.lower(), ()) or self.frames.by_noun.get(token.lower_, ()):
+                trigger = self._try_noun(token, frame, mentions, document, ctx)
+                if trigger is not None:
+                    if trigger.status != SKIP and trigger.sources:
+                        found.append(trigger)
+                    break
+        return found
+
+    def _try_verb(self, verb, frame: Frame, mentions, document, ctx, consumed) -> Trigger | None:
+        """The trigger if the frame's constraints hold; None lets the next frame try."""
+        obj = direct_object(verb)
+        if not self._constraints_hold(verb, frame, obj):
+            return None
+        day = document.published
+        obj_refs = self._refs([obj], mentions, day, ctx) if obj is not None else []
+        if frame.object_actor and not obj_refs:
+            return None
+        if frame.object_kind and not self._kind_ok(obj_refs, frame.object_kind):
+            return None
+        status = self.gate.verb_status(verb)
+        sources = self._refs(subject_heads(verb), mentions, day, ctx)
+        targets: list[tuple[ActorRef, object]] = []
+        for place in frame.target:
+            heads = place_heads(verb, place, obj)
+            targets = self._refs(heads, mentions, day, ctx)
+            if targets:
+                break
+        if frame.requires_target and not targets:
+            return None
+        if not self._subject_ok(frame, sources):
+            return None
+        if obj is not None and frame.object and sources:
+            consumed.add(obj.i)
+            consumed.update(t.i for t in obj.conjuncts)
+        if frame.swap:
+            sources, targets = targets, sources
+        event_type, cameo = frame.type, frame.cameo
+        if status == FUTURE:
+            event_type, cameo = self._future(frame)
+        event_type, cameo = self._refine_by_complement(verb, frame, event_type, cameo)
+        mode = frame.mode if event_type == frame.type else None
+        return Trigger(verb, frame, status, sources, targets, cameo, event_type, mode)
+
+    def _try_noun(self, noun, frame: Frame, mentions, document, ctx) -> Trigger | None:
+        if frame.requires_word and not self._has_word(noun, frame.requires_word, subtree=False):
+            return None
+        day = document.published
+        status = self.gate.noun_status(noun)
+        sources, targets = [], []
+        for place in frame.pair:
+            pair = self._refs([h for h in place_heads(noun, place, None)], mentions, day, ctx)
+            if len(pair) >= 2:
+                sources, targets = pair[:1], pair[1:]
+                break
+        if not sources:
+            sources = self._noun_sources(noun, mentions, day, ctx)
+            if len(sources) >= 2 and (frame.symmetric or frame.mutual):
+                sources, targets = sources[:1], sources[1:]
+        if not targets:
+            for place in frame.target:
+                targets = self._refs(place_heads(noun, place, None), mentions, day, ctx)
+                if targets:
+                    break
+        if frame.requires_target and not targets:
+            return None
+        if frame.source_sector:
+            sources = [(_with_sector(ref, frame.source_sector), tok) for ref, tok in sources]
+        return Trigger(noun, frame, status, sources, targets, frame.cameo, frame.type, frame.mode)
+
+    # ---------------------------------------------------------------- checks
+    def _constraints_hold(self, verb, frame: Frame, obj) -> bool:
+        particles = {c.lower_ for c in verb.children if c.dep_ == "prt"}
+        if frame.particle and frame.particle not in particles:
+            return False
+        if not frame.particle and particles & {"down", "off", "out"} and frame.object:
+            return False
+        if frame.particle_or_prep:
+            nearby = particles | {c.lower_ for c in verb.children if c.dep_ == "prep"}
+            if not nearby & set(frame.particle_or_prep):
+                return False
+        words = object_words(obj)
+        if frame.object:
+            allowed = {w.lower() for w in frame.object if w}
+            if obj is None and None not in frame.object:
+                return False
+            if obj is not None and not words & allowed:
+                return False
+            for key, needed in frame.requires_word_if_object.items():
+                if key in words and not self._has_word(verb, needed):
+                    return False
+        if frame.object_not and words & {w.lower() for w in frame.object_not}:
+            return False
+        if frame.requires_word and not self._has_word(verb, frame.requires_word):
+            return False
+        return True
+
+    def _has_word(self, token, needed: list[str], subtree: bool = True) -> bool:
+        wanted = {w.lower() for w in needed}
+        tokens = token.subtree if subtree else [token, *token.children]
+        for t in tokens:
+            if t.lower_ in wanted or t.lemma_.lower() in wanted:
+                return True
+        return False
+
+    def _kind_ok(self, refs, kinds: list[str]) -> bool:
+        if not refs:
+            return "none" in kinds
+        for ref, _ in refs:
+            actor = self.kb.get(ref.actor_id)
+            kind = actor.kind if actor else "none"
+            if kind == "state" and ref.sector in ("CVL",):
+                kind = "person"
+            if kind in kinds or (kind in ("institution", "party", "media", "organ", "igo") and "state" in kinds):
+                return True
+        return False
+
+    def _subject_ok(self, frame: Frame, sources) -> bool:
+        if not sources:
+            return True
+        sectors = {ref.sector for ref, _ in sources}
+        if frame.subject_sector and not sectors & set(frame.subject_sector):
+            return False
+        if frame.subject_sector_not and sectors & set(frame.subject_sector_not):
+            return False
+        if frame.subject_kind:
+            kinds = {(self.kb.get(ref.actor_id).kind if self.kb.get(ref.actor_id) else None) for ref, _ in sources}
+            if not kinds & set(frame.subject_kind):
+                return False
+        return True
+
+    def _future(self, frame: Frame) -> tuple[str, str]:
+        shift = self.frames.settings.future_shift.get(frame.type)
+        return (shift[0], shift[1]) if shift else (frame.type, frame.cameo)
+
+    def _refine_by_complement(self, verb, frame: Frame, event_type: str, cameo: str):
+        """'agreed to hold talks' is AGREE to meet (036); 'threatened to impose sanctions' 1312."""
+        if frame.type not in ("AGREE", "THREATEN", "REJECT", "REQUEST"):
+            return event_type, cameo
+        for child in verb.children:
+            if child.dep_ != "xcomp":
+                continue
+            for inner in self.frames.by_verb.get(child.lemma_.lower(), ()):
+                if not self._constraints_hold(child, inner, direct_object(child)):
+                    continue
+                if frame.type == "AGREE":
+                    shift = self.frames.settings.future_shift.get(inner.type)
+                    if shift and shift[0] == "AGREE":
+                        return "AGREE", shift[1]
+                    if shift and shift[0] == "THREATEN":
+                        return "THREATEN", shift[1]
+                if frame.type == "THREATEN":
+                    shift = self.frames.settings.future_shift.get(inner.type)
+                    if shift and shift[0] == "THREATEN":
+                        return "THREATEN", shift[1]
+                return event_type, cameo
+        return event_type, cameo
+
+    # ---------------------------------------------------------------- actors
+    def _refs(self, heads, mentions, day: date | None, ctx) -> list[tuple[ActorRef, object]]:
+        refs: list[tuple[ActorRef, object]] = []
+        for head in expand([h for h in heads if h is not None]):
+            for ref in self.resolver.resolve(head, mentions, day, ctx):
+                if all(ref.actor_id != r.actor_id or ref.sector != r.sector for r, _ in refs):
+                    refs.append((ref, head))
+        return refs
+
+    def _noun_sources(self, noun, mentions, day, ctx):
+        heads = _modifier_heads(noun)
+        for prep in (c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")):
+            heads.extend(c for c in prep.children if c.dep_ == "pobj")
+        refs = []
+        for head in expand(heads):
+            mention = mentions.get(head.i)
+            if mention is not None and mention.via == "metonym" and head.dep_ == "compound":
+                continue  # "the Hanoi summit": a place, not a party
+            for ref in self.resolver.resolve(head, mentions, day, ctx):
+                if all(ref.actor_id != r.actor_id for r, _ in refs):
+                    refs.append((ref, head))
+        return refs
+
+    def _remember_subjects(self, sentence, mentions, document, ctx) -> None:
+        for token in sentence:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ != "PRON":
+                refs = self.resolver.resolve(token, mentions, document.published, ctx)
+                self.resolver.remember(refs, ctx)
+
+    # ---------------------------------------------------------------- events
+    def _emit(self, trigger: Trigger, sentence, index, mentions, dates, document) -> list[Event]:
+        pairs = []
+        targets = trigger.targets
+        if not targets and (trigger.frame.mutual or trigger.frame.symmetric) and len(trigger.sources) > 1:
+            for i, (a, ta) in enumerate(trigger.sources):
+                for b, tb in trigger.sources[i + 1 :]:
+                    pairs.append(((a, ta), (b, tb)))
+        else:
+            for source in trigger.sources:
+                if not targets:
+                    pairs.append((source, None))
+                for target in targets:
+                    if target[0].actor_id != source[0].actor_id or target[0].sector != source[0].sector:
+                        pairs.append((source, target))
+        symmetric = trigger.frame.symmetric or (trigger.frame.mutual and trigger.event_type != "AGREE")
+        if trigger.frame.mutual and trigger.event_type == "AGREE" and len(trigger.sources) > 1:
+            symmetric = True
+        events = []
+        for source, target in pairs:
+            events.append(self._event(trigger, source, target, sentence, index, dates, document))
+            if symmetric and target is not None:
+                reverse = self._event(trigger, target, source, sentence, index, dates, document)
+                reverse.rule += ":reverse"
+                events.append(reverse)
+        return events
+
+    def _event(self, trigger, source, target, sentence, index, dates, document) -> Event:
+        frame = trigger.frame
+        tokens = [trigger.token, source[1]] + ([target[1]] if target else [])
+        start = min(_extent(t)[0] for t in tokens)
+        end = max(_extent(t)[1] for t in tokens)
+        text = sentence.doc.text
+        when = self._date_for(trigger.token, dates, document)
+        contexts = self._contexts(trigger.token, frame)
+        confidence = frame.confidence
+        if trigger.status == FUTURE:
+            confidence -= 0.1
+        if source[1].pos_ == "PRON":
+            confidence -= 0.15
+        return Event(
+            doc_id=document.id, sentence=index, char_start=start, char_end=end,
+            quote=text[start:end], event_type=trigger.event_type, mode=trigger.mode,
+            contexts=contexts, cameo=trigger.cameo,
+            goldstein=self.frames.goldstein_for(trigger.cameo), quad_class=quad_class(trigger.cameo),
+            plover_score=self.frames.plover_score(trigger.event_type, trigger.mode),
+            source=source[0], target=target[0] if target else None,
+            date=when[0], date_precision=when[1], date_text=when[2],
+            confidence=round(max(0.05, min(confidence, 0.99)), 2),
+            rule=frame.id + (":future" if trigger.status == FUTURE else ""),
+        )
+
+    def _date_for(self, trigger, dates: list[DateExpression], document: Document):
+        """The date expression of the trigger's own clause, else the document date."""
+        best = None
+        for expression in dates:
+            owner = _owner(trigger.doc.char_span(expression.start, expression.end, alignment_mode="expand"))
+            if owner.i == trigger.i:
+                best = expression
+                break
+            if owner is not None and best is None and _governs(owner, trigger) and owner.pos_ in ("VERB", "AUX"):
+                best = expression
+        if best is not None and best.value is not None:
+            return best.value.isoformat(), best.precision, best.text
+        if document.published is None:
+            return None, None, None
+        return document.published.isoformat(), "day", None
+
+    def _contexts(self, trigger, frame: Frame) -> list[str]:
+        found = list(frame.contexts)
+        for token in trigger.sent:
+            name = self.contexts.get(token.lower_) or self.contexts.get(token.lemma_.lower())
+            if name and name not in found:
+                found.append(name)
+        return found
+
+
+def _extent(token) -> tuple[int, int]:
+    """Character extent of a token with its compound and possessive modifiers."""
+    left = token
+    for child in token.lefts:
+        if child.dep_ in ("compound", "amod", "poss", "det") and child.i < left.i:
+            left = child
+    if left.dep_ == "poss" or any(c.dep_ == "poss" for c in token.lefts):
+        pass
+    start = left.left_edge.idx if left.i != token.i and left.dep_ == "poss" else left.idx
+    return start, token.idx + len(token.text)
+
+
+def _owner(span):
+    """The verb or trigger noun a date expression hangs from."""
+    if span is None or len(span) == 0:
+        return None
+    node = span.root
+    for _ in range(8):
+        if node.pos_ in ("VERB", "AUX") or (node.i != span.root.i and node.pos_ == "NOUN"):
+            return node
+        if node.head.i == node.i:
+            return node
+        node = node.head
+    return None
+
+
+def _governs(ancestor, token) -> bool:
+    node = token
+    for _ in range(10):
+        if node.head.i == node.i:
+            return False
+        node = node.head
+        if node.i == ancestor.i:
+            return True
+    return False
+
+
+def _modifier_heads(noun) -> list:
+    """Possessive, compound and adjectival modifiers, through nested compounds ("US-ROK")."""
+    heads, stack = [], [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+    while stack:
+        token = stack.pop(0)
+        heads.append(token)
+        stack.extend(c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod"))
+    return heads
+
+
+def _with_sector(ref: ActorRef, sector: str) -> ActorRef:
+    if ref.sector == sector:
+        return ref
+    return ActorRef(text=ref.text, actor_id=ref.actor_id, name=ref.name, country=ref.country,
+                    sector=sector, cameo=ref.country + sector if len(ref.cameo) >= 3 else ref.cameo)

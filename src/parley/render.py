@@ -1,0 +1,63 @@
+"""Printing events as JSONL, CSV or a terminal table."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable
+
+CSV_COLUMNS = ["doc_id", "sentence", "char_start", "char_end", "event_type", "mode", "cameo",
+               "goldstein", "quad_class", "plover_score", "source_country", "source_name",
+               "target_country", "target_name", "date", "date_precision", "date_text",
+               "confidence", "rule", "quote"]
+
+
+class EventPrinter:
+    """Writes event dicts in one format; tables are buffered and printed at close."""
+
+    def __init__(self, format_, stream=None):
+        self.format = getattr(format_, "value", format_)
+        self.stream = stream or sys.stdout
+        self.rows: list[dict] = []
+        self.writer = None
+        if self.format == "csv":
+            self.writer = csv.writer(self.stream)
+            self.writer.writerow(CSV_COLUMNS)
+
+    def add(self, records: Iterable[dict]) -> None:
+        for record in records:
+            if self.format == "jsonl":
+                self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            elif self.format == "csv":
+                self.writer.writerow([_flat(record, c) for c in CSV_COLUMNS])
+            else:
+                self.rows.append(record)
+
+    def close(self) -> None:
+        if self.format == "table":
+            print_table(self.rows)
+        self.stream.flush()
+
+
+def _flat(record: dict, column: str):
+    if column.startswith(("source_", "target_")):
+        side, field = column.split("_", 1)
+        return (record[side] or {}).get(field)
+    return record[column]
+
+
+def print_table(records: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for name in ("date", "type", "cameo", "source", "target", "quote"):
+        table.add_column(name, overflow="fold")
+    for r in records:
+        table.add_row(r["date"] or "", r["event_type"], r["cameo"],
+                      f"{r['source']['name']} ({r['source']['country']})",
+                      f"{r['target']['name']} ({r['target']['country']})" if r["target"] else "",
+                      r["quote"])
+    Console().print(table)
+    Console().print(f"{len(records)} events")

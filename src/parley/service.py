@@ -1,0 +1,74 @@
+"""Library entry points behind the CLI: code, ingest, query."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from parley.errors import ParleyError
+from parley.ingest import read_inputs, read_stdin
+from parley.pipeline import Coded, Parley, code_documents
+from parley.models import Document
+from parley.store import Store
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did."""
+
+    read: int = 0
+    stored: int = 0
+    skipped: int = 0
+    events: int = 0
+    errors: list[ParleyError] = field(default_factory=list)
+
+
+def read(paths: list[str], default_date: date | None = None) -> Iterator:
+    """Documents (and errors) from paths, or from stdin when there are none."""
+    return read_inputs(paths, default_date) if paths else read_stdin(default_date=default_date)
+
+
+def code(paths: list[str], default_date: date | None = None, workers: int = 1,
+         parley: Parley | None = None) -> Iterator[Coded | ParleyError]:
+    """Code documents from paths or stdin; errors come through in order."""
+    return code_documents(read(paths, default_date), workers=workers, parley=parley)
+
+
+def ingest(paths: list[str], store: Store, default_date: date | None = None, workers: int = 1,
+           parley: Parley | None = None, batch: int = 64,
+           on_progress: Callable[[IngestReport], None] | None = None) -> IngestReport:
+    """Code documents and store them, skipping those already stored (without parsing them)."""
+    report = IngestReport()
+    pending: list[Coded] = []
+
+    def flush():
+        stored, skipped, events = store.add_batch([(c.document, c.events) for c in pending])
+        report.stored += stored
+        report.skipped += skipped
+        report.events += events
+        pending.clear()
+        if on_progress:
+            on_progress(report)
+
+    fresh = _unknown_documents(read(paths, default_date), store, report)
+    for item in code_documents(fresh, workers=workers, parley=parley):
+        if isinstance(item, ParleyError):
+            report.errors.append(item)
+            continue
+        pending.append(item)
+        if len(pending) >= batch:
+            flush()
+    if pending:
+        flush()
+    return report
+
+
+def _unknown_documents(items: Iterable, store: Store, report: IngestReport) -> Iterator:
+    for item in items:
+        if isinstance(item, Document):
+            report.read += 1
+            if store.has_document(item.id):
+                report.skipped += 1
+                continue
+        yield item
