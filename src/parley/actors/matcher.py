@@ -40,6 +40,7 @@ class AliasMatcher:
 
     def find(self, words: list[str]) -> list[ActorMention]:
         """Greedy longest matches over a list of token texts."""
+        words = [w.replace("\u2019", "'") for w in words]
         found: list[ActorMention] = []
         i, n = 0, len(words)
         while i < n:

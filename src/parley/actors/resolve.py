@@ -23,6 +23,9 @@ PRONOUNS_GROUP = {"it", "its", "they", "them", "their", "itself", "themselves"}
 VOICE_NOUNS = {"commentary", "statement", "editorial", "article", "report", "declaration",
                "communique", "letter", "message", "notice", "announcement", "press release",
                "spokesman", "spokeswoman", "spokesperson", "release"}
+QUANTITIES = {"hundred", "hundreds", "thousand", "thousands", "ten", "tens", "dozen", "dozens",
+              "million", "millions", "group", "number", "crowd", "delegation", "team", "band",
+              "some", "many", "all", "most", "several", "contingent", "unit", "batch"}
 NON_ACTOR_HEADS = {"territory", "soil", "waters", "border", "coast", "airspace", "city", "capital",
                    "peninsula", "region", "side_no"}
 
@@ -68,6 +71,10 @@ class ActorResolver:
             return [role_ref]
         if head.lower_ in NON_ACTOR_HEADS:
             return []
+        if head.lemma_.lower() in QUANTITIES:  # "thousands of South Korean protesters"
+            for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                    return self.resolve(obj, mentions, day, ctx)
         found = self._modifier_mentions(head, mentions)
         if not found and head.lemma_.lower() in VOICE_NOUNS:
             return self._voice(head, mentions, day, ctx)
@@ -91,9 +98,10 @@ class ActorResolver:
         actor = self.kb.actors[mention.actor_id]
         doc = head.doc
         text = doc[mention.start : mention.end].text
-        if mention.via == "demonym" and mention.start <= head.i < mention.end:
+        last = doc[mention.end - 1]
+        if mention.via == "demonym" and last.tag_ in ("NNPS", "NNS") and last.dep_ not in ("amod", "compound"):
             # "North Koreans" as a noun: the people, not the state
-            sector = sector or ("CVL" if head.tag_ in ("NNPS", "NNS") else None)
+            sector = sector or "CVL"
         if actor.kind == "person" and sector and sector != "GOV":
             actor = self.kb.country_actor(actor.country) or actor
         return make_ref(actor, text if not sector else _phrase_text(head, mention), sector)

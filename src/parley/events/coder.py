@@ -17,6 +17,13 @@ from parley.events.gating import FUTURE, SKIP, Gate
 from parley.models import ActorRef, Document, Event
 
 
+# Frame types whose target may sit in the complement clause.
+CONTENT_TYPES = {"AGREE", "REJECT", "REQUEST", "THREATEN", "ACCUSE"}
+PHRASAL_PARTICLES = {"off", "out", "down", "back", "away"}
+# Types where coordinated actors with no target act towards each other ("X and Y agreed").
+PAIRED_TYPES = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "ASSAULT"}
+
+
 @dataclass
 class Trigger:
     """A frame that fired on a token, with its resolved arguments."""
@@ -39,7 +46,7 @@ class EventCoder:
         self.frames = frames
         self.matcher = matcher
         self.resolver = ActorResolver(kb)
-        self.gate = Gate(frames.settings)
+        self.gate = Gate(frames.settings, set(frames.by_verb))
         self.contexts = {
             word.lower(): name for name, words in frames.settings.contexts.items() for word in words
         }
@@ -103,7 +110,7 @@ class EventCoder:
             return None
         if frame.object_kind and not self._kind_ok(obj_refs, frame.object_kind):
             return None
-        status = self.gate.verb_status(verb)
+        status = self.gate.verb_status(verb, conditional_ok=frame.type == "THREATEN")
         sources = self._refs(subject_heads(verb), mentions, day, ctx)
         targets: list[tuple[ActorRef, object]] = []
         for place in frame.target:
@@ -111,6 +118,8 @@ class EventCoder:
             targets = self._refs(heads, mentions, day, ctx)
             if targets:
                 break
+        if not targets and frame.type in CONTENT_TYPES:
+            targets = self._content_targets(verb, mentions, day, ctx)
         if frame.requires_target and not targets:
             return None
         if not self._subject_ok(frame, sources):
@@ -153,12 +162,29 @@ class EventCoder:
             sources = [(_with_sector(ref, frame.source_sector), tok) for ref, tok in sources]
         return Trigger(noun, frame, status, sources, targets, frame.cameo, frame.type, frame.mode)
 
+    def _content_targets(self, verb, mentions, day, ctx) -> list[tuple[ActorRef, object]]:
+        """'refused to hold talks with X', 'demanded that X release', 'warned it would expel X'."""
+        for clause in (c for c in verb.children if c.dep_ in ("xcomp", "ccomp")):
+            if clause.dep_ == "ccomp":
+                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+                refs = self._refs(subjects, mentions, day, ctx)
+                if refs and verb.lemma_ not in ("warn", "vow", "threaten", "pledge", "promise"):
+                    return refs
+            obj = direct_object(clause)
+            for place in ("dobj", "with", "to", "on", "against", "at", "obj.on", "obj.against", "obj.with", "obj.to"):
+                refs = self._refs(place_heads(clause, place, obj), mentions, day, ctx)
+                if refs:
+                    return refs
+        return []
+
     # ---------------------------------------------------------------- checks
     def _constraints_hold(self, verb, frame: Frame, obj) -> bool:
         particles = {c.lower_ for c in verb.children if c.dep_ == "prt"}
         if frame.particle and frame.particle not in particles:
             return False
-        if not frame.particle and particles & {"down", "off", "out"} and frame.object:
+        if not frame.particle and not frame.particle_or_prep and particles & PHRASAL_PARTICLES:
+            return False  # "called off" is not "call", "pulled out" is not "pull"
+        if frame.excludes_word and self._has_word(verb, frame.excludes_word):
             return False
         if frame.particle_or_prep:
             nearby = particles | {c.lower_ for c in verb.children if c.dep_ == "prep"}
@@ -274,7 +300,8 @@ class EventCoder:
     def _emit(self, trigger: Trigger, sentence, index, mentions, dates, document) -> list[Event]:
         pairs = []
         targets = trigger.targets
-        if not targets and (trigger.frame.mutual or trigger.frame.symmetric) and len(trigger.sources) > 1:
+        paired = trigger.frame.mutual or trigger.frame.symmetric or trigger.event_type in PAIRED_TYPES
+        if not targets and paired and len(trigger.sources) > 1:
             for i, (a, ta) in enumerate(trigger.sources):
                 for b, tb in trigger.sources[i + 1 :]:
                     pairs.append(((a, ta), (b, tb)))
@@ -286,7 +313,7 @@ class EventCoder:
                     if target[0].actor_id != source[0].actor_id or target[0].sector != source[0].sector:
                         pairs.append((source, target))
         symmetric = trigger.frame.symmetric or (trigger.frame.mutual and trigger.event_type != "AGREE")
-        if trigger.frame.mutual and trigger.event_type == "AGREE" and len(trigger.sources) > 1:
+        if paired and not targets and len(trigger.sources) > 1:
             symmetric = True
         events = []
         for source, target in pairs:

@@ -39,6 +39,8 @@ class Frame(BaseModel):
     requires_word: list[str] = []
     requires_word_if_object: dict[str, list[str]] = {}
     requires_target: bool = False
+    excludes_word: list[str] = []
+    ignore_conditional: bool = False
     particle: str | None = None
     particle_or_prep: list[str] = []
     target: list[str] = []
@@ -95,6 +97,11 @@ class FrameSet:
                 self.by_verb.setdefault(verb, []).append(frame)
             for noun in frame.nouns:
                 self.by_noun.setdefault(noun.split()[-1], []).append(frame)
+        # For one lemma, frames with constraints are tried before the general ones, whatever
+        # their order in the file: "offer an apology" is CONCEDE before "offer" is AGREE.
+        for table in (self.by_verb, self.by_noun):
+            for lemma, frames in table.items():
+                table[lemma] = sorted(frames, key=lambda f: not _constrained(f))
 
     def goldstein_for(self, cameo: str) -> float:
         """GDELT's Goldstein score, falling back to the parent code."""
@@ -105,6 +112,10 @@ class FrameSet:
 
     def plover_score(self, event_type: str, mode: str | None) -> float:
         return self.plover_scores.get((event_type, mode or ""), self.plover_scores[(event_type, "")])
+
+
+def _constrained(frame: "Frame") -> bool:
+    return bool(frame.object or frame.requires_word or frame.particle or frame.particle_or_prep)
 
 
 def quad_class(cameo: str) -> int:

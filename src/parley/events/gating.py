@@ -19,7 +19,7 @@ CONDITION_MARKS = {"if", "unless", "whether"}
 HYPOTHETICAL_MODIFIERS = {"possible", "potential", "proposed", "hypothetical", "would-be",
                           "planned", "future", "prospective", "eventual", "no"}
 # Gerunds after these prepositions report acts that happened: "after meeting Xi".
-REAL_PREPOSITIONS = {"after", "following", "since", "upon", "on", "while", "by", "before", "in"}
+REAL_PREPOSITIONS = {"after", "following", "since", "upon", "on", "while", "by", "before", "in", "for"}
 OBJECT_CONTROL = {"urge", "ask", "call", "press", "push", "invite", "encourage", "allow",
                   "permit", "help", "persuade", "force", "order", "tell", "pressure", "request",
                   "implore", "beg", "exhort", "appeal"}
@@ -28,18 +28,23 @@ OBJECT_CONTROL = {"urge", "ask", "call", "press", "push", "invite", "encourage",
 class Gate:
     """Decides the status of a trigger token from its parse."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, framed_verbs: set[str] | None = None):
         self.settings = settings
+        self.framed = framed_verbs or set()
         self.intent = set(settings.intent_verbs)
         self.hedge = set(settings.hedge_verbs) - self.intent
         self.aspect = set(settings.aspect_verbs)
         self.modal = set(settings.modal_aux)
         self.future = set(settings.future_aux)
 
-    def verb_status(self, verb) -> str:
+    def verb_status(self, verb, conditional_ok: bool = False) -> str:
         """REAL, FUTURE or SKIP for a verb trigger."""
-        if self._negated(verb) or self._conditional(verb) or verb.doc[verb.sent.end - 1].text == "?":
+        if self._negated(verb) or verb.doc[verb.sent.end - 1].text == "?":
             return SKIP
+        if not conditional_ok and self._conditional(verb):
+            return SKIP
+        if verb.dep_ == "ccomp" and verb.head.lemma_ in self.hedge | {"insist", "demand"}:
+            return SKIP  # "demanded that Moscow release ...": the content of the demand
         if any(c.dep_ == "mark" and c.lower_ in ("without",) for c in verb.children):
             return SKIP
         if verb.dep_ == "pcomp" and verb.head.lower_ not in REAL_PREPOSITIONS:
@@ -68,7 +73,7 @@ class Gate:
             hops += 1
         if governor is not None and governor.pos_ in ("VERB", "AUX"):
             status = self.verb_status(governor)
-            if status == SKIP and governor.lemma_ not in ("say",):
+            if status != REAL and governor.lemma_ not in ("say",):
                 return SKIP
         return REAL
 
@@ -102,6 +107,8 @@ class Gate:
     def _governed(self, verb) -> str:
         governor = verb.head
         lemma = governor.lemma_
+        if lemma in self.framed and lemma not in self.aspect:
+            return SKIP  # "agreed to meet": the governor's own frame codes it
         if lemma in self.aspect:
             return self.verb_status(governor)
         if lemma in self.intent or (lemma == "be" and any(c.lower_ == "set" for c in governor.children)):
