@@ -4,6 +4,7 @@ the store and (later) Spark call."""
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -88,9 +89,16 @@ def code_documents(items: Iterable[Document | ParleyError], workers: int = 1,
         return
     context = multiprocessing.get_context("fork")
     extras = (parley.kb_extra, parley.frames_extra) if parley else ([], [])
+    # Batches are read and submitted from this thread, a few at a time: pool.imap would drain the
+    # input in a helper thread, unbounded, and the input may be reading the store.
+    in_flight: deque = deque()
     with context.Pool(workers, initializer=_init_worker, initargs=extras) as pool:
-        for result in pool.imap(_code_in_worker, _batches(items, chunk)):
-            yield from result
+        for batch in _batches(items, chunk):
+            in_flight.append(pool.apply_async(_code_in_worker, (batch,)))
+            if len(in_flight) >= workers * 2:
+                yield from in_flight.popleft().get()
+        while in_flight:
+            yield from in_flight.popleft().get()
 
 
 _WORKER: Parley | None = None

@@ -42,7 +42,7 @@ def subject_heads(verb, depth: int = 0):
     head = verb.head
     if head.i == verb.i:
         return []
-    if verb.dep_ == "conj":
+    if verb.dep_ in ("conj", "acomp"):
         return subject_heads(head, depth + 1)
     if verb.dep_ == "xcomp":
         if head.lemma_ in OBJECT_CONTROL:
@@ -76,6 +76,9 @@ def place_heads(trigger, place: str, obj):
     """Heads for one argument place of a frame (see the frames file for the names)."""
     if place == "dobj":
         return [obj] if obj is not None else []
+    if place == "ccomp.nsubj":
+        return [s for c in trigger.children if c.dep_ == "ccomp"
+                for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
     if place == "xobj":
         has_xcomp = any(c.dep_ in ("xcomp", "ccomp") for c in trigger.children)
         return [obj] if obj is not None and has_xcomp else []

@@ -81,7 +81,7 @@ class EventCoder:
         found: list[Trigger] = []
         consumed: set[int] = set()
         for token in sentence:
-            if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+            if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") or token.dep_ == "acomp":
                 for frame in self.frames.by_verb.get(token.lemma_.lower(), ()):
                     trigger = self._try_verb(token, frame, mentions, document, ctx, consumed)
                     if trigger is not None:
@@ -102,6 +102,9 @@ class EventCoder:
     def _try_verb(self, verb, frame: Frame, mentions, document, ctx, consumed) -> Trigger | None:
         """The trigger if the frame's constraints hold; None lets the next frame try."""
         obj = direct_object(verb)
+        adjectival = frame.adjectival and is_passive(verb) and not any(c.dep_ == "agent" for c in verb.children)
+        if adjectival:
+            obj = None
         if not self._constraints_hold(verb, frame, obj):
             return None
         day = document.published
@@ -111,7 +114,8 @@ class EventCoder:
         if frame.object_kind and not self._kind_ok(obj_refs, frame.object_kind):
             return None
         status = self.gate.verb_status(verb, conditional_ok=frame.type == "THREATEN")
-        sources = self._refs(subject_heads(verb), mentions, day, ctx)
+        subjects = [c for c in verb.children if c.dep_ == "nsubjpass"] if adjectival else subject_heads(verb)
+        sources = self._refs(subjects, mentions, day, ctx)
         targets: list[tuple[ActorRef, object]] = []
         for place in frame.target:
             heads = place_heads(verb, place, obj)
@@ -185,6 +189,11 @@ class EventCoder:
         if not frame.particle and not frame.particle_or_prep and particles & PHRASAL_PARTICLES:
             return False  # "called off" is not "call", "pulled out" is not "pull"
         if frame.excludes_word and self._has_word(verb, frame.excludes_word):
+            return False
+        if frame.clause_modal and not any(
+            a.dep_ == "aux" and a.lower_ in frame.clause_modal
+            for c in verb.children if c.dep_ == "ccomp" for a in c.children
+        ):
             return False
         if frame.particle_or_prep:
             nearby = particles | {c.lower_ for c in verb.children if c.dep_ == "prep"}

@@ -40,6 +40,8 @@ class Frame(BaseModel):
     requires_word_if_object: dict[str, list[str]] = {}
     requires_target: bool = False
     excludes_word: list[str] = []
+    clause_modal: list[str] = []   # "said that X must ...": a complement clause with this modal
+    adjectival: bool = False       # "is opposed to", "is committed to": the passive subject acts
     ignore_conditional: bool = False
     particle: str | None = None
     particle_or_prep: list[str] = []
@@ -115,7 +117,8 @@ class FrameSet:
 
 
 def _constrained(frame: "Frame") -> bool:
-    return bool(frame.object or frame.requires_word or frame.particle or frame.particle_or_prep)
+    return bool(frame.object or frame.requires_word or frame.particle or frame.particle_or_prep
+                or frame.clause_modal)
 
 
 def quad_class(cameo: str) -> int:

@@ -49,6 +49,8 @@ class Gate:
             return SKIP
         if verb.dep_ == "pcomp" and verb.head.lower_ not in REAL_PREPOSITIONS:
             return SKIP  # "accused X of having committed ...": the content, not an act
+        if verb.dep_ == "acomp":  # "is willing to", "is ready to": the copula carries tense
+            return self.verb_status(verb.head, conditional_ok)
         own = self._aux_status(verb)
         if own != REAL:
             return own

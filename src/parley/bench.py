@@ -1,0 +1,130 @@
+"""`parley bench`: end-to-end throughput against a bare spaCy parse, measured in the same run.
+
+The corpus is generated here, deterministically, in news style: about one sentence in four holds
+an event, the rest is background, economics, weather and quotes, as in real wire copy.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from parley.demo import demo_corpus
+
+ACTORS = ["North Korea", "South Korea", "Japan", "China", "Russia", "the United States", "Pyongyang",
+          "Seoul", "Tokyo", "Beijing", "Moscow", "Washington", "the State Department", "the Kremlin",
+          "the UN Security Council", "the European Union", "NATO", "India", "Germany", "France",
+          "Vietnam", "the Philippines", "Australia", "Mongolia", "KCNA", "the Blue House"]
+EVENT_TEMPLATES = [
+    "{a} condemned {b} on {day} for what it called a reckless provocation.",
+    "{a} and {b} held talks in {city} on {day} on trade and security.",
+    "{a} imposed new sanctions on {b} over its weapons programme.",
+    "{a} urged {b} to return to the negotiating table.",
+    "The foreign minister of {a} will visit {b} next month, officials said.",
+    "{a} accused {b} of violating the agreement.",
+    "{a} rejected a proposal from {b} for a new round of negotiations.",
+    "{a} sent humanitarian aid to {b} after the floods.",
+    "{a} fired two ballistic missiles into the sea on {day}.",
+    "{a} warned {b} of serious consequences.",
+    "{a} praised {b} for its restraint.",
+    "{a} released two detained fishermen to {b} on {day}.",
+    "{a} expelled three diplomats from {b} on {day}.",
+    "Thousands of protesters rallied in {city} against the policy of {b}.",
+    "{a} did not meet {b} during the forum.",
+    "{a} could impose tariffs on {b} if the talks fail.",
+]
+FILLER = [
+    "Shares in {city} closed {pct} percent higher on {day} as exporters gained.",
+    "The central bank left its benchmark rate unchanged at {pct} percent.",
+    "Heavy rain is expected across the region through the weekend, forecasters said.",
+    "The ministry said the figures would be revised next quarter.",
+    "Analysts said the outcome remained uncertain and that much depended on the economy.",
+    "Officials did not give further details.",
+    "The report covered {n} companies in the manufacturing sector.",
+    "Tourism revenue rose {pct} percent from a year earlier, according to official data.",
+    "The festival in {city} drew a record crowd of {n} visitors.",
+    "Rice prices have climbed for the third consecutive month.",
+    "The new high-speed rail line is due to open in {n} stages.",
+    "\"We are watching the situation closely,\" a senior official told reporters.",
+    "The government has set a growth target of around {pct} percent for the year.",
+    "Local elections are scheduled for the spring, the electoral commission said.",
+]
+CITIES = ["Seoul", "Tokyo", "Beijing", "Moscow", "Washington", "Hanoi", "Singapore", "Geneva", "Osaka", "Busan"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def make_corpus(sentences: int, seed: int = 7) -> list[dict]:
+    """Deterministic news-style documents totalling about `sentences` sentences."""
+    rng = random.Random(seed)
+    demo = [json.loads(line) for line in demo_corpus().read_text(encoding="utf-8").splitlines() if line.strip()]
+    documents, total, number = [], 0, 0
+    while total < sentences:
+        number += 1
+        if number % 5 == 0:  # one document in five is a real demo article
+            source = demo[number // 5 % len(demo)]
+            text = source["text"]
+            count = max(1, text.count(". "))
+        else:
+            count = rng.randint(8, 14)
+            text = " ".join(_sentence(rng) for _ in range(count))
+        documents.append({"id": f"bench-{number:06d}", "date": f"20{rng.randint(17, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", "text": text})
+        total += count
+    return documents
+
+
+def _sentence(rng: random.Random) -> str:
+    fill = {"a": rng.choice(ACTORS), "b": rng.choice(ACTORS), "city": rng.choice(CITIES),
+            "day": rng.choice(DAYS), "pct": f"{rng.uniform(0.1, 4.9):.1f}", "n": rng.randint(3, 900)}
+    template = rng.choice(EVENT_TEMPLATES) if rng.random() < 0.25 else rng.choice(FILLER)
+    text = template.format(**fill)
+    return text[0].upper() + text[1:]
+
+
+def count_sentences(nlp, texts: list[str]) -> int:
+    return sum(len(list(doc.sents)) for doc in nlp.pipe(texts, batch_size=64))
+
+
+def run_bench(sentences: int = 20000, workers: list[int] | None = None) -> str:
+    """Run every measurement and return the report."""
+    from parley import service
+    from parley.pipeline import Parley, load_nlp
+    from parley.store import Store
+
+    workers = workers or [1, 2]
+    corpus = make_corpus(sentences)
+    texts = [d["text"] for d in corpus]
+    lines = [f"corpus: {len(corpus)} documents, {sum(len(t) for t in texts) / 1e6:.1f} MB"]
+    nlp = load_nlp()
+    started = time.perf_counter()
+    n_sentences = count_sentences(nlp, texts)
+    bare = {1: n_sentences / (time.perf_counter() - started)}
+    lines.append(f"sentences (spaCy's segmentation): {n_sentences}")
+    for n in workers:
+        if n > 1:
+            started = time.perf_counter()
+            for _ in nlp.pipe(texts, batch_size=64, n_process=n):
+                pass
+            bare[n] = n_sentences / (time.perf_counter() - started)
+    parley = Parley()
+    parley.coder  # noqa: B018 - load outside the timed region, as the bare parse does
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.jsonl"
+        path.write_text("".join(json.dumps(d) + "\n" for d in corpus), encoding="utf-8")
+        for n in workers:
+            with Store(Path(folder) / f"bench-{n}.duckdb") as store:
+                started = time.perf_counter()
+                report = service.ingest([str(path)], store, workers=n, parley=parley)
+                elapsed = time.perf_counter() - started
+            rate = n_sentences / elapsed
+            lines.append(
+                f"end-to-end, {n} process(es): {rate:,.0f} sentences/s ({report.events} events stored, "
+                f"{elapsed:.1f} s); bare spaCy parse, {n} process(es): {bare[n]:,.0f} sentences/s; "
+                f"ratio {rate / bare[n]:.2f}")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    lines.append(f"peak RSS: {own:,.0f} MB (main process), {children:,.0f} MB (largest worker)")
+    return "\n".join(lines)
