@@ -50,6 +50,7 @@ class EventCoder:
         self.contexts = {
             word.lower(): name for name, words in frames.settings.contexts.items() for word in words
         }
+        self.phrase_contexts = {w: n for w, n in self.contexts.items() if " " in w}
 
     def code_doc(self, parsed, document: Document) -> list[Event]:
         """All events in one parsed document."""
@@ -376,9 +377,14 @@ class EventCoder:
 
     def _contexts(self, trigger, frame: Frame) -> list[str]:
         found = list(frame.contexts)
-        for token in trigger.sent:
+        sentence = trigger.sent
+        for token in sentence:
             name = self.contexts.get(token.lower_) or self.contexts.get(token.lemma_.lower())
             if name and name not in found:
+                found.append(name)
+        padded = f" {sentence.text.lower()} "
+        for phrase, name in self.phrase_contexts.items():
+            if name not in found and f" {phrase} " in padded:
                 found.append(name)
         return found
 

@@ -42,7 +42,7 @@ def parse_date(value, path: str | None = None, line: int | None = None) -> date 
     except ValueError:
         pass
     where = f" in {path}" + (f", line {line}" if line else "") if path else ""
-    raise ParleyError("P007", value=text, where=where)
+    raise ParleyError("P007", value=text, where=where, path=path, line=line)
 
 
 def _bad(text: str):

@@ -1,0 +1,124 @@
+"""The DuckDB store: schema and migrations, idempotent and transactional writes, round trips."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parley import service
+from parley.models import ActorRef, Document, Event
+from parley.store import SCHEMA_VERSION, Store
+
+DOCS = [
+    '{"id": "d1", "date": "2021-05-31", "text": "North Korea criticized the United States on Monday."}',
+    '{"id": "d2", "date": "2021-05-21", "text": "Joe Biden met Moon Jae-in at the White House."}',
+    '{"id": "d3", "date": "2021-04-28", "text": "The weather in Seoul was mild."}',
+]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text("\n".join(DOCS) + "\n", encoding="utf-8")
+    return path
+
+
+def test_store_creates_schema_with_a_version(tmp_path):
+    with Store(tmp_path / "p.duckdb") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.counts() == {"documents": 0, "events": 0, "actors": 0}
+    with Store(tmp_path / "p.duckdb") as store:  # reopening does not migrate twice
+        assert store.query("SELECT count(*) FROM schema_version")[0][0] == 1
+
+
+def test_store_ingest_is_idempotent(tmp_path, corpus, parley):
+    with Store(tmp_path / "p.duckdb") as store:
+        first = service.ingest([str(corpus)], store, parley=parley)
+        counts = store.counts()
+        second = service.ingest([str(corpus)], store, parley=parley)
+        assert store.counts() == counts
+    assert (first.stored, first.skipped) == (3, 0)
+    assert (second.stored, second.skipped) == (0, 3)
+    assert counts["documents"] == 3 and counts["events"] >= 3
+
+
+def test_store_crash_mid_batch_leaves_no_partial_document(tmp_path, corpus, parley, monkeypatch):
+    """Inject a failure between the document rows and the event rows of a batch."""
+    with Store(tmp_path / "p.duckdb") as store:
+        original = store._insert_events
+
+        def explode(rows):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(store, "_insert_events", explode)
+        with pytest.raises(RuntimeError):
+            service.ingest([str(corpus)], store, parley=parley)
+        assert store.counts()["documents"] == 0 and store.counts()["events"] == 0
+        monkeypatch.setattr(store, "_insert_events", original)
+        report = service.ingest([str(corpus)], store, parley=parley)
+        assert report.stored == 3
+        per_doc = dict(store.query("SELECT doc_id, n_events FROM documents"))
+        stored = dict(store.query("SELECT doc_id, count(*) FROM events GROUP BY 1"))
+        assert all(per_doc[d] == stored.get(d, 0) for d in per_doc)
+
+
+def test_store_filters_events(tmp_path, corpus, parley):
+    with Store(tmp_path / "p.duckdb") as store:
+        service.ingest([str(corpus)], store, parley=parley)
+        accuse = list(store.events(event_type="ACCUSE"))
+        assert accuse and all(e["event_type"] == "ACCUSE" for e in accuse)
+        assert all(e["source"]["country"] == "PRK" for e in store.events(dyad=("PRK", "USA")))
+        assert list(store.events(since=date(2030, 1, 1))) == []
+        june = list(store.events(since=date(2021, 5, 25), until=date(2021, 6, 30)))
+        assert june and all("2021-05-25" <= e["date"] <= "2021-06-30" for e in june)
+
+
+def test_store_a_locked_or_bad_file_is_a_clear_error(tmp_path):
+    from parley.errors import ParleyError
+
+    bad = tmp_path / "not-a-db.duckdb"
+    bad.write_text("this is not a database")
+    with pytest.raises(ParleyError) as caught:
+        Store(bad)
+    assert caught.value.code == "P010"
+
+
+actor_refs = st.builds(
+    ActorRef, text=st.text(min_size=1, max_size=20), actor_id=st.sampled_from(["PRK", "USA", "KOR.MOFA"]),
+    name=st.text(max_size=20), country=st.sampled_from(["PRK", "USA", "KOR", "UNO"]),
+    sector=st.sampled_from(["GOV", "MIL", None]), cameo=st.sampled_from(["PRK", "USAGOV"]),
+)
+events = st.builds(
+    Event, doc_id=st.just("doc"), sentence=st.integers(0, 50), char_start=st.integers(0, 500),
+    char_end=st.integers(501, 900), quote=st.text(max_size=60),
+    event_type=st.sampled_from(["ACCUSE", "CONSULT", "SANCTION"]), mode=st.sampled_from([None, "visit"]),
+    contexts=st.lists(st.sampled_from(["military", "cbrn"]), unique=True, max_size=2),
+    cameo=st.sampled_from(["111", "040", "163"]), goldstein=st.floats(-10, 10), quad_class=st.integers(1, 4),
+    plover_score=st.floats(-10, 10), source=actor_refs, target=st.none() | actor_refs,
+    date=st.none() | st.dates(date(1990, 1, 1), date(2030, 1, 1)).map(date.isoformat),
+    date_precision=st.sampled_from([None, "day", "month"]), date_text=st.none() | st.text(max_size=15),
+    confidence=st.floats(0, 1), rule=st.text(min_size=1, max_size=20),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(event=events)
+def test_store_round_trips_events(tmp_path_factory, event):
+    path = tmp_path_factory.mktemp("rt") / "p.duckdb"
+    with Store(path) as store:
+        store.add_document(Document(text="x" * 10, id="doc"), [event])
+        [back] = list(store.events())
+    assert back == event.to_dict()
+
+
+def test_store_file_is_plain_duckdb(tmp_path, corpus, parley):
+    path = tmp_path / "p.duckdb"
+    with Store(path) as store:
+        service.ingest([str(corpus)], store, parley=parley)
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    con.close()
