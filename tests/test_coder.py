@@ -21,7 +21,7 @@ PER_TYPE = [
     ("North Korea threatened Japan with military action.", {("THREATEN", "PRK", "JPN")}),
     ("Thousands of South Korean protesters rallied against Japan in Seoul.", {("PROTEST", "KOR", "JPN")}),
     ("The United States imposed sanctions on North Korea's shipping firms.", {("SANCTION", "USA", "PRK")}),
-    ("China deployed troops to its border with North Korea.", {("MOBILIZE", "CHN", None)}),
+    ("China deployed troops to its border with North Korea.", {("MOBILIZE", "CHN", "PRK")}),
     ("Russian police arrested three Japanese fishermen.", {("COERCE", "RUS", "JPN")}),
     ("North Korean artillery shelled South Korea's Yeonpyeong Island.", {("ASSAULT", "PRK", "KOR")}),
 ]

@@ -15,7 +15,7 @@ from parley.models import ActorRef
 
 # Children that belong to a noun phrase's core, where its actor is named.
 CORE_DEPS = {"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod", "det", "case"}
-CORE_PREPS = {"of", "from", "for"}
+CORE_PREPS = {"of", "from", "for", "by"}
 PRONOUNS_PERSON = {"he", "him", "his", "she", "her"}
 PRONOUNS_GROUP = {"it", "its", "they", "them", "their", "itself", "themselves"}
 # Modifiers that say the noun is not the actor itself ("North Korean territory").
@@ -70,7 +70,7 @@ class ActorResolver:
         if role_ref is not None:
             return [role_ref]
         if head.lower_ in NON_ACTOR_HEADS:
-            return []
+            return self._across_border(head, mentions, day, ctx)
         if head.lemma_.lower() in QUANTITIES:  # "thousands of South Korean protesters"
             for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
                 for obj in (c for c in prep.children if c.dep_ == "pobj"):
@@ -118,6 +118,15 @@ class ActorResolver:
                 continue
             found.append(mention)
         return found
+
+    def _across_border(self, head, mentions, day, ctx) -> list[ActorRef]:
+        """'its border with Ukraine' points at Ukraine; 'North Korean territory' at no actor."""
+        if head.lower_ not in ("border", "frontier", "boundary"):
+            return []
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "with"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                return self.resolve(obj, mentions, day, ctx)
+        return []
 
     def _voice(self, head, mentions, day, ctx) -> list[ActorRef]:
         """The author of a statement: 'released by the DPRK', 'issued by Pyongyang'."""

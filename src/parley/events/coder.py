@@ -74,6 +74,7 @@ class EventCoder:
         events = []
         for trigger in triggers:
             events.extend(self._emit(trigger, sentence, index, mentions, dates, document))
+        events = _drop_untargeted_duplicates(events)
         self._remember_subjects(sentence, mentions, document, ctx)
         return events
 
@@ -110,7 +111,7 @@ class EventCoder:
             return None
         day = document.published
         obj_refs = self._refs([obj], mentions, day, ctx) if obj is not None else []
-        if frame.object_actor and not obj_refs:
+        if frame.object_actor and not (obj_refs and self._names_actor(obj, mentions)):
             return None
         if frame.object_kind and not self._kind_ok(obj_refs, frame.object_kind):
             return None
@@ -124,7 +125,8 @@ class EventCoder:
             if targets:
                 break
         if not targets and frame.type in CONTENT_TYPES:
-            targets = self._content_targets(verb, mentions, day, ctx)
+            own = {ref.country for ref, _ in sources}
+            targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]
         if frame.requires_target and not targets:
             return None
         if not self._subject_ok(frame, sources):
@@ -168,26 +170,33 @@ class EventCoder:
         return Trigger(noun, frame, status, sources, targets, frame.cameo, frame.type, frame.mode)
 
     def _content_targets(self, verb, mentions, day, ctx) -> list[tuple[ActorRef, object]]:
-        """'refused to hold talks with X', 'demanded that X release', 'warned it would expel X'."""
-        for clause in (c for c in verb.children if c.dep_ in ("xcomp", "ccomp")):
+        """'refused to hold talks with X', 'demanded that X release', 'warned it would expel X',
+        'threatened to retaliate if X ...'."""
+        found = []
+        for clause in _clauses(verb):
+            if clause.dep_ == "advcl":
+                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+                found += self._refs(subjects, mentions, day, ctx)
+                continue
             if clause.dep_ == "ccomp":
                 subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
                 refs = self._refs(subjects, mentions, day, ctx)
                 if refs and verb.lemma_ not in ("warn", "vow", "threaten", "pledge", "promise"):
                     return refs
             obj = direct_object(clause)
-            for place in ("dobj", "with", "to", "on", "against", "at", "obj.on", "obj.against", "obj.with", "obj.to"):
+            for place in ("dobj", "with", "to", "on", "against", "at", "obj.on", "obj.against", "obj.with", "obj.to", "obj.for", "for"):
                 refs = self._refs(place_heads(clause, place, obj), mentions, day, ctx)
                 if refs:
-                    return refs
-        return []
+                    found += refs
+                    break
+        return found
 
     # ---------------------------------------------------------------- checks
     def _constraints_hold(self, verb, frame: Frame, obj) -> bool:
         particles = {c.lower_ for c in verb.children if c.dep_ == "prt"}
         if frame.particle and frame.particle not in particles:
             return False
-        if not frame.particle and not frame.particle_or_prep and particles & PHRASAL_PARTICLES:
+        if not (frame.particle or frame.particle_or_prep or frame.object) and particles & PHRASAL_PARTICLES:
             return False  # "called off" is not "call", "pulled out" is not "pull"
         if frame.excludes_word and self._has_word(verb, frame.excludes_word):
             return False
@@ -223,6 +232,12 @@ class EventCoder:
             if t.lower_ in wanted or t.lemma_.lower() in wanted:
                 return True
         return False
+
+    def _names_actor(self, token, mentions) -> bool:
+        """Does the phrase head itself name an actor ('welcomed Kim', not 'welcomed Kim's decision')?"""
+        if token.i in mentions or token.pos_ in ("PRON", "PROPN"):
+            return True
+        return token.lower_ in self.kb.lexicon.sectors or token.lower_ in self.kb.lexicon.roles
 
     def _kind_ok(self, refs, kinds: list[str]) -> bool:
         if not refs:
@@ -424,6 +439,23 @@ def _governs(ancestor, token) -> bool:
         if node.i == ancestor.i:
             return True
     return False
+
+
+def _drop_untargeted_duplicates(events: list[Event]) -> list[Event]:
+    """'shelled Yeonpyeong Island, killing two marines': one attack with a target, not two."""
+    targeted = {(e.event_type, e.source.actor_id) for e in events if e.target is not None}
+    return [e for e in events if e.target is not None or (e.event_type, e.source.actor_id) not in targeted]
+
+
+def _clauses(verb):
+    """Complement clauses, then conditions ('if X ...') for threats."""
+    complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+    conditions = [c for c in verb.children if c.dep_ == "advcl"
+                  and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)]
+    for clause in complements:
+        conditions += [c for c in clause.children if c.dep_ == "advcl"
+                       and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)]
+    return complements + conditions
 
 
 def _modifier_heads(noun) -> list:
