@@ -78,6 +78,8 @@ class ActorResolver:
         found = self._modifier_mentions(head, mentions)
         if not found and head.lemma_.lower() in VOICE_NOUNS:
             return self._voice(head, mentions, day, ctx)
+        if not found and self._sector_word(head) == "CVL":
+            return self._located(head, mentions, day, ctx)
         if not found:
             return self._unqualified_institution(head, mentions, day, ctx)
         sector = self._sector_word(head)
@@ -118,6 +120,15 @@ class ActorResolver:
                 continue
             found.append(mention)
         return found
+
+    def _located(self, head, mentions, day, ctx) -> list[ActorRef]:
+        """'demonstrators in Baghdad': civilians take the country where they are."""
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "across")):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                refs = self.resolve(obj, mentions, day, ctx)
+                states = [self.kb.country_actor(r.country) for r in refs if self.kb.country_actor(r.country)]
+                return [make_ref(states[0], _phrase_text(head, mentions[obj.i]) if obj.i in mentions else head.text, "CVL")] if states else []
+        return []
 
     def _across_border(self, head, mentions, day, ctx) -> list[ActorRef]:
         """'its border with Ukraine' points at Ukraine; 'North Korean territory' at no actor."""
@@ -203,9 +214,13 @@ class ActorResolver:
         candidates = self.surnames.get(head.text, [])
         if not has_title or not candidates:
             return None
+        given = [t.text for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"
+                 and t.text not in self.kb.lexicon.titles and t.i == head.i - 1]
+        if given:  # "Tom King" is not Robert King
+            candidates = [a for a in candidates
+                          if any(f"{given[0]} {head.text}" in n for n in self.kb.actors[a].names["en"])]
         if day is not None:
-            active = [a for a in candidates if any(r.holds_on(day) for r in self.kb.actors[a].roles)]
-            candidates = active or candidates
+            candidates = [a for a in candidates if any(r.holds_on(day) for r in self.kb.actors[a].roles)]
         if len(candidates) != 1:
             return None
         start = min(t.i for t in head.lefts if t.text in self.kb.lexicon.titles)
@@ -250,7 +265,7 @@ def core_tokens(head) -> list:
                 stack.append(child)
             elif child.dep_ == "prep" and child.lower_ in CORE_PREPS:
                 stack.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ == "conj" and token.i != head.i and token.dep_ in ("amod", "compound"):
+            elif child.dep_ == "conj" and token.i != head.i and token.dep_ in ("amod", "compound", "pobj", "poss", "nmod"):
                 stack.append(child)
     return tokens
 

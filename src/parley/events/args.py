@@ -76,6 +76,9 @@ def place_heads(trigger, place: str, obj):
     """Heads for one argument place of a frame (see the frames file for the names)."""
     if place == "dobj":
         return [obj] if obj is not None else []
+    if place == "clause.nsubj":  # "its demand that Israel ease ...": the clause's subject
+        return [s for c in trigger.children if c.dep_ in ("acl", "ccomp", "relcl") and c.dep_ != "relcl"
+                for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
     if place == "ccomp.nsubj":
         return [s for c in trigger.children if c.dep_ == "ccomp"
                 for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
