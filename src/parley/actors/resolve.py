@@ -61,8 +61,7 @@ class ActorResolver:
                 ctx: DocContext) -> list[ActorRef]:
         """Actors named by the noun phrase headed by `head` (several when coordinated inside)."""
         if head.pos_ == "PRON" or head.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
-            ref = self.resolve_pronoun(head, mentions, day, ctx)
-            return [ref] if ref else []
+            return self.resolve_pronoun(head, mentions, day, ctx)
         own = mentions.get(head.i)
         if own is not None:
             return [self._from_mention(own, head, day)]
@@ -226,9 +225,38 @@ class ActorResolver:
         start = min(t.i for t in head.lefts if t.text in self.kb.lexicon.titles)
         return make_ref(self.kb.actors[candidates[0]], head.doc[start : head.i + 1].text)
 
-    def resolve_pronoun(self, head, mentions, day, ctx: DocContext) -> ActorRef | None:
-        """The speaker of a governing 'said' clause, else the last fitting actor named."""
+    def resolve_pronoun(self, head, mentions, day, ctx: DocContext) -> list[ActorRef]:
+        """The speaker of a governing 'said' clause, a subject earlier in the sentence, else the
+        last fitting actor named in the document."""
+        if head.lower_ not in PRONOUNS_PERSON | PRONOUNS_GROUP:
+            return []  # "we", "I", "you", "this": not resolved
         person = head.lower_ in PRONOUNS_PERSON
+        speaker = self._speaker(head, mentions, day, ctx, person)
+        if speaker:
+            return speaker
+        earlier = self._earlier_subject(head, mentions, day, ctx, person)
+        if earlier:
+            return earlier
+        for ref in reversed(ctx.recent):
+            if _fits(ref, self.kb, person):
+                return [_retext(ref, head.text)]
+        return []
+
+    def _earlier_subject(self, head, mentions, day, ctx, person: bool) -> list[ActorRef]:
+        plural = head.lower_ in ("they", "them", "their", "themselves")
+        for token in reversed(head.doc[head.sent.start : head.i]):
+            if token.dep_ not in ("nsubj", "nsubjpass") and not (token.dep_ == "pobj" and token.head.dep_ == "agent"):
+                continue
+            if token.pos_ == "PRON":
+                continue
+            heads = [token, *token.conjuncts] if plural else [token]
+            refs = [r for h in heads for r in self.resolve(h, mentions, day, ctx)]
+            refs = [r for r in refs if _fits(r, self.kb, person)]
+            if refs and (plural or len(refs) == 1):
+                return [_retext(r, head.text) for r in refs]
+        return []
+
+    def _speaker(self, head, mentions, day, ctx, person: bool) -> list[ActorRef]:
         verb = head.head
         while verb is not None and verb.dep_ != "ROOT":
             if verb.dep_ == "ccomp":
@@ -236,12 +264,9 @@ class ActorResolver:
                     if subject.pos_ != "PRON":
                         refs = self.resolve(subject, mentions, day, ctx)
                         if refs and _fits(refs[0], self.kb, person):
-                            return _retext(refs[0], head.text)
+                            return [_retext(refs[0], head.text)]
             verb = verb.head if verb.head.i != verb.i else None
-        for ref in reversed(ctx.recent):
-            if _fits(ref, self.kb, person):
-                return _retext(ref, head.text)
-        return None
+        return []
 
 
 def make_ref(actor: Actor, text: str, sector: str | None = None) -> ActorRef:

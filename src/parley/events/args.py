@@ -38,6 +38,8 @@ def subject_heads(verb, depth: int = 0):
             return []
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS:
+            if verb.dep_ == "relcl" and child.tag_ in ("WDT", "WP"):
+                return [verb.head]  # "Pyongyang, which rejected ...": the antecedent acts
             return [child]
     head = verb.head
     if head.i == verb.i:

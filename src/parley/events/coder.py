@@ -19,6 +19,8 @@ from parley.models import ActorRef, Document, Event
 
 # Frame types whose target may sit in the complement clause.
 CONTENT_TYPES = {"AGREE", "REJECT", "REQUEST", "THREATEN", "ACCUSE"}
+REACTION_VERBS = {"draw", "earn", "receive", "prompt", "provoke", "trigger", "spark", "attract",
+                  "invite", "face", "meet", "get", "elicit"}
 PHRASAL_PARTICLES = {"off", "out", "down", "back", "away"}
 # Types where coordinated actors with no target act towards each other ("X and Y agreed").
 PAIRED_TYPES = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "ASSAULT"}
@@ -155,7 +157,7 @@ class EventCoder:
                 sources, targets = pair[:1], pair[1:]
                 break
         if not sources:
-            sources = self._noun_sources(noun, mentions, day, ctx)
+            sources = self._noun_sources(noun, mentions, day, ctx, venue=frame.type == "CONSULT")
             if len(sources) >= 2 and (frame.symmetric or frame.mutual):
                 sources, targets = sources[:1], sources[1:]
         if not targets:
@@ -163,11 +165,22 @@ class EventCoder:
                 targets = self._refs(place_heads(noun, place, None), mentions, day, ctx)
                 if targets:
                     break
+        if not targets and frame.type in CONTENT_TYPES:
+            targets = self._reaction_target(noun, mentions, day, ctx, sources)
         if frame.requires_target and not targets:
             return None
         if frame.source_sector:
             sources = [(_with_sector(ref, frame.source_sector), tok) for ref, tok in sources]
         return Trigger(noun, frame, status, sources, targets, frame.cameo, frame.type, frame.mode)
+
+    def _reaction_target(self, noun, mentions, day, ctx, sources):
+        """'X's launch drew a rebuke from Pyongyang', 'earned it a rebuke': the target is who drew it."""
+        verb = noun.head
+        if noun.dep_ != "dobj" or verb.lemma_ not in REACTION_VERBS:
+            return []
+        heads = [c for c in verb.children if c.dep_ in ("dative", "iobj")] or subject_heads(verb)
+        own = {ref.country for ref, _ in sources}
+        return [t for t in self._refs(heads, mentions, day, ctx) if t[0].country not in own]
 
     def _content_targets(self, verb, mentions, day, ctx) -> list[tuple[ActorRef, object]]:
         """'refused to hold talks with X', 'demanded that X release', 'warned it would expel X',
@@ -301,15 +314,19 @@ class EventCoder:
                     refs.append((ref, head))
         return refs
 
-    def _noun_sources(self, noun, mentions, day, ctx):
+    def _noun_sources(self, noun, mentions, day, ctx, venue: bool = False):
         heads = _modifier_heads(noun)
         for prep in (c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")):
             heads.extend(c for c in prep.children if c.dep_ == "pobj")
         refs = []
+        compounds = [h for h in heads if h.dep_ == "compound" and h.i in mentions]
         for head in expand(heads):
             mention = mentions.get(head.i)
             if mention is not None and mention.via == "metonym" and head.dep_ == "compound":
                 continue  # "the Hanoi summit": a place, not a party
+            if venue and mention is not None and head.dep_ == "compound" and len(compounds) == 1 \
+                    and self.kb.actors[mention.actor_id].kind == "state":
+                continue  # "the Singapore summit": one state named before a meeting is its venue
             for ref in self.resolver.resolve(head, mentions, day, ctx):
                 if all(ref.actor_id != r.actor_id for r, _ in refs):
                     refs.append((ref, head))
@@ -382,7 +399,7 @@ class EventCoder:
             if owner.i == trigger.i:
                 best = expression
                 break
-            if owner is not None and best is None and _governs(owner, trigger) and owner.pos_ in ("VERB", "AUX"):
+            if owner is not None and best is None and _governs(owner, trigger):
                 best = expression
         if best is not None and best.value is not None:
             return best.value.isoformat(), best.precision, best.text

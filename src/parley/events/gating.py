@@ -19,7 +19,8 @@ CONDITION_MARKS = {"if", "unless", "whether"}
 HYPOTHETICAL_MODIFIERS = {"possible", "potential", "proposed", "hypothetical", "would-be",
                           "planned", "future", "prospective", "eventual", "no"}
 # Gerunds after these prepositions report acts that happened: "after meeting Xi".
-REAL_PREPOSITIONS = {"after", "following", "since", "upon", "on", "while", "by", "before", "in", "for"}
+REAL_PREPOSITIONS = {"after", "following", "since", "upon", "on", "while", "by", "before", "in", "for",
+                     "with", "as"}
 OBJECT_CONTROL = {"urge", "ask", "call", "press", "push", "invite", "encourage", "allow",
                   "permit", "help", "persuade", "force", "order", "tell", "pressure", "request",
                   "implore", "beg", "exhort", "appeal"}
