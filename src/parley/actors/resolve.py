@@ -234,7 +234,8 @@ class ActorResolver:
         speaker = self._speaker(head, mentions, day, ctx, person)
         if speaker:
             return speaker
-        earlier = self._earlier_subject(head, mentions, day, ctx, person)
+        plural = head.lower_ in ("they", "them", "their", "themselves")
+        earlier = self._earlier_subject(head, mentions, day, ctx, None if plural else person)
         if earlier:
             return earlier
         for ref in reversed(ctx.recent):
@@ -325,7 +326,9 @@ def _phrase_text(head, mention: ActorMention) -> str:
     return doc[start:end].text
 
 
-def _fits(ref: ActorRef, kb: KnowledgeBase, person: bool) -> bool:
+def _fits(ref: ActorRef, kb: KnowledgeBase, person: bool | None) -> bool:
+    if person is None:  # "they" may be people or a group
+        return True
     actor = kb.get(ref.actor_id)
     is_person = actor is not None and actor.kind == "person"
     return is_person == person

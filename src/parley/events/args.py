@@ -54,6 +54,10 @@ def subject_heads(verb, depth: int = 0):
             for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")):
                 return [c for c in prep.children if c.dep_ == "pobj"]
         return subject_heads(head, depth + 1)
+    if verb.dep_ == "pcomp" and head.lower_ in ("for", "of") and head.head.pos_ == "VERB":
+        accused = [c for c in head.head.children if c.dep_ in ("dobj", "obj")]
+        if accused:  # "criticised Moon for calling ...": Moon did the calling
+            return accused
     if verb.dep_ in ("advcl", "pcomp") and head.pos_ in ("VERB", "AUX", "ADP"):
         return subject_heads(head if head.pos_ != "ADP" else head.head, depth + 1)
     if verb.dep_ == "relcl":
@@ -102,10 +106,12 @@ def place_heads(trigger, place: str, obj):
 
 
 def expand(heads):
-    """Heads plus their coordinated conjuncts."""
+    """Heads plus their coordinated conjuncts. "A, B and C" is often parsed with B as an apposition
+    of A and C as B's conjunct; such a list counts as coordination."""
     out = []
     for head in heads:
-        for token in (head, *head.conjuncts):
+        listed = [a for a in head.children if a.dep_ == "appos" and a.conjuncts]
+        for token in (head, *head.conjuncts, *[t for a in listed for t in (a, *a.conjuncts)]):
             if token not in out:
                 out.append(token)
     return out

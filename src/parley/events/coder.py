@@ -19,6 +19,12 @@ from parley.models import ActorRef, Document, Event
 
 # Frame types whose target may sit in the complement clause.
 CONTENT_TYPES = {"AGREE", "REJECT", "REQUEST", "THREATEN", "ACCUSE"}
+# Common nouns that stand for people who can be hosted, helped or recognised.
+PEOPLE_WORDS = {"delegation", "delegations", "envoy", "envoys", "officials", "official", "diplomats",
+                "diplomat", "leader", "leaders", "minister", "ministers", "counterpart", "counterparts",
+                "president", "premier", "team", "emissary", "government", "regime", "troops", "people",
+                "refugees", "victims", "civilians", "citizens", "nationals", "activists", "journalists",
+                "state", "country", "nation", "authority", "authorities", "administration"}
 REACTION_VERBS = {"draw", "earn", "receive", "prompt", "provoke", "trigger", "spark", "attract",
                   "invite", "face", "meet", "get", "elicit"}
 PHRASAL_PARTICLES = {"off", "out", "down", "back", "away"}
@@ -157,7 +163,7 @@ class EventCoder:
                 sources, targets = pair[:1], pair[1:]
                 break
         if not sources:
-            sources = self._noun_sources(noun, mentions, day, ctx, venue=frame.type == "CONSULT")
+            sources = self._noun_sources(noun, mentions, day, ctx, venue=frame.type in ("CONSULT", "AGREE"))
             if len(sources) >= 2 and (frame.symmetric or frame.mutual):
                 sources, targets = sources[:1], sources[1:]
         if not targets:
@@ -250,7 +256,7 @@ class EventCoder:
         """Does the phrase head itself name an actor ('welcomed Kim', not 'welcomed Kim's decision')?"""
         if token.i in mentions or token.pos_ in ("PRON", "PROPN"):
             return True
-        return token.lower_ in self.kb.lexicon.sectors or token.lower_ in self.kb.lexicon.roles
+        return token.lower_ in PEOPLE_WORDS or token.lower_ in self.kb.lexicon.roles
 
     def _kind_ok(self, refs, kinds: list[str]) -> bool:
         if not refs:
