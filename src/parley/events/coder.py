@@ -212,6 +212,10 @@ class EventCoder:
 
     # ---------------------------------------------------------------- checks
     def _constraints_hold(self, verb, frame: Frame, obj) -> bool:
+        if frame.adjective and verb.pos_ != "ADJ" and verb.dep_ != "acomp":
+            return False
+        if frame.no_complement and any(c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for c in verb.children):
+            return False
         particles = {c.lower_ for c in verb.children if c.dep_ == "prt"}
         if frame.particle and frame.particle not in particles:
             return False

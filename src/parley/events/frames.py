@@ -42,6 +42,8 @@ class Frame(BaseModel):
     excludes_word: list[str] = []
     clause_modal: list[str] = []   # "said that X must ...": a complement clause with this modal
     adjectival: bool = False       # "is opposed to", "is committed to": the passive subject acts
+    adjective: bool = False        # the trigger must be a predicate adjective ("is willing to")
+    no_complement: bool = False    # "called X" the phone call, not "called X an enemy"
     ignore_conditional: bool = False
     particle: str | None = None
     particle_or_prep: list[str] = []

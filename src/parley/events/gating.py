@@ -21,6 +21,11 @@ HYPOTHETICAL_MODIFIERS = {"possible", "potential", "proposed", "hypothetical", "
 # Gerunds after these prepositions report acts that happened: "after meeting Xi".
 REAL_PREPOSITIONS = {"after", "following", "since", "upon", "on", "while", "by", "before", "in", "for",
                      "with", "as"}
+# Nouns whose clause states what is wanted, offered or refused, not what was done.
+CONTENT_NOUNS = {"demand", "call", "request", "appeal", "proposal", "plan", "offer", "threat",
+                 "refusal", "promise", "pledge", "warning", "bid", "attempt", "effort",
+                 "willingness", "readiness", "intention", "desire", "ultimatum", "order",
+                 "plea", "invitation", "failure", "reluctance"}
 OBJECT_CONTROL = {"urge", "ask", "call", "press", "push", "invite", "encourage", "allow",
                   "permit", "help", "persuade", "force", "order", "tell", "pressure", "request",
                   "implore", "beg", "exhort", "appeal"}
@@ -46,6 +51,8 @@ class Gate:
             return SKIP
         if verb.dep_ == "ccomp" and verb.head.lemma_ in self.hedge | {"insist", "demand"}:
             return SKIP  # "demanded that Moscow release ...": the content of the demand
+        if verb.dep_ in ("acl", "ccomp") and verb.head.pos_ == "NOUN" and verb.head.lemma_ in CONTENT_NOUNS:
+            return SKIP  # "its demand that Israel ease ...", "a refusal to accept ...": not done
         if any(c.dep_ == "mark" and c.lower_ in ("without",) for c in verb.children):
             return SKIP
         if verb.dep_ == "pcomp" and verb.head.lower_ not in REAL_PREPOSITIONS:
