@@ -77,6 +77,7 @@ class Lexicon:
     sectors: dict[str, str] = field(default_factory=dict)   # "troops" -> "MIL"
     roles: dict[str, list[str]] = field(default_factory=dict)  # "president" -> [head_of_state]
     titles: set[str] = field(default_factory=set)          # words that precede a name
+    places: list[str] = field(default_factory=list)        # "Sea of Japan": no actor
 
 
 @dataclass
@@ -145,4 +146,5 @@ def load_lexicon(path: Path) -> Lexicon:
     data = load_yaml(path)
     sectors = {word: sector for sector, words in data["sectors"].items() for word in words}
     roles = {word: list(kinds) for word, kinds in data["roles"].items()}
-    return Lexicon(sectors=sectors, roles=roles, titles=set(data.get("titles", [])))
+    return Lexicon(sectors=sectors, roles=roles, titles=set(data.get("titles", [])),
+                   places=list(data.get("places", [])))

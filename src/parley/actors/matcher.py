@@ -26,8 +26,8 @@ class AliasMatcher:
 
     def __init__(self, kb: KnowledgeBase, tokenizer):
         self.kb = kb
-        self.index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-        entries = list(_aliases(kb))
+        self.index: dict[tuple[str, ...], list[tuple[str | None, str]]] = {}
+        entries = list(_aliases(kb)) + [(None, "place", p) for p in kb.lexicon.places]
         for (actor_id, via, _), doc in zip(entries, tokenizer.pipe(e[2] for e in entries), strict=True):
             key = tuple(t.text for t in doc)
             if key and key[0] == "The":
@@ -51,7 +51,8 @@ class AliasMatcher:
                     hits = self.index.get(key)
                     if hits:
                         actor_id, via = hits[0]
-                        found.append(ActorMention(i, i + length, actor_id, via))
+                        if actor_id is not None:  # a place name is consumed, not reported
+                            found.append(ActorMention(i, i + length, actor_id, via))
                         i += length
                         break
                 else:

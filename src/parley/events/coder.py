@@ -25,6 +25,9 @@ PEOPLE_WORDS = {"delegation", "delegations", "envoy", "envoys", "officials", "of
                 "president", "premier", "team", "emissary", "government", "regime", "troops", "people",
                 "refugees", "victims", "civilians", "citizens", "nationals", "activists", "journalists",
                 "state", "country", "nation", "authority", "authorities", "administration"}
+# Types whose recipient may be the state where the act takes place.
+LOCATED_TYPES = {"AGREE", "AID", "COERCE", "MOBILIZE", "ASSAULT", "PROTEST", "SANCTION", "RETREAT",
+                 "CONCEDE", "THREATEN", "REJECT"}
 REACTION_VERBS = {"draw", "earn", "receive", "prompt", "provoke", "trigger", "spark", "attract",
                   "invite", "face", "meet", "get", "elicit"}
 PHRASAL_PARTICLES = {"off", "out", "down", "back", "away"}
@@ -135,6 +138,8 @@ class EventCoder:
         if not targets and frame.type in CONTENT_TYPES:
             own = {ref.country for ref, _ in sources}
             targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]
+        if not targets and frame.type in LOCATED_TYPES:
+            targets = self._location_target(verb, obj, mentions, day, ctx, sources)
         if frame.requires_target and not targets:
             return None
         if not self._subject_ok(frame, sources):
@@ -178,6 +183,25 @@ class EventCoder:
         if frame.source_sector:
             sources = [(_with_sector(ref, frame.source_sector), tok) for ref, tok in sources]
         return Trigger(noun, frame, status, sources, targets, frame.cameo, frame.type, frame.mode)
+
+    def _location_target(self, verb, obj, mentions, day, ctx, sources):
+        """'reimposed blockades in the West Bank', 'will provide aid to refugees in Liberia': with no
+        named recipient, a state where the act happens is the target (as the PLOVER GSR codes it)."""
+        own = {ref.country for ref, _ in sources}
+        holders = [verb] + ([obj] if obj is not None else [])
+        for clause in (c for c in verb.children if c.dep_ == "xcomp"):
+            inner = direct_object(clause)
+            holders += [clause] + ([inner] if inner is not None else [])
+        for holder in holders:
+            for prep in (c for c in holder.children if c.dep_ == "prep" and c.lower_ in ("in", "inside", "across")):
+                for place in (c for c in prep.children if c.dep_ == "pobj"):
+                    mention = mentions.get(place.i)
+                    if mention is None or self.kb.actors[mention.actor_id].kind != "state":
+                        continue
+                    ref = self.resolver.resolve(place, mentions, day, ctx)
+                    if ref and ref[0].country not in own:
+                        return [(ref[0], place)]
+        return []
 
     def _reaction_target(self, noun, mentions, day, ctx, sources):
         """'X's launch drew a rebuke from Pyongyang', 'earned it a rebuke': the target is who drew it."""
