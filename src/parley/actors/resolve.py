@@ -64,7 +64,13 @@ class ActorResolver:
             return self.resolve_pronoun(head, mentions, day, ctx)
         own = mentions.get(head.i)
         if own is not None:
-            return [self._from_mention(own, head, day)]
+            refs = [self._from_mention(own, head, day)]
+            first = head.doc[own.start]
+            for other in first.conjuncts:  # "Indian and Chinese troops"
+                mention = mentions.get(other.i)
+                if mention is not None and mention != own:
+                    refs.append(self._from_mention(mention, head, day, sector=self._sector_word(head)))
+            return refs
         role_ref = self._role_or_title(head, mentions, day, ctx)
         if role_ref is not None:
             return [role_ref]

@@ -95,6 +95,12 @@ def place_heads(trigger, place: str, obj):
         return [c for c in trigger.children if c.dep_ in ("dative", "iobj") and c.pos_ != "ADP"] or [
             p for c in trigger.children if c.dep_ == "dative" for p in c.children if p.dep_ == "pobj"
         ]
+    if place == "obj.acl":  # "drills encircling Taiwan"
+        return [d for a in (obj.children if obj is not None else []) if a.dep_ == "acl"
+                for d in a.children if d.dep_ in ("dobj", "obj")]
+    if place == "nested.against":  # "in a show of force against North Korea"
+        return [o for p in trigger.children if p.dep_ == "prep" for n in p.children if n.dep_ == "pobj"
+                for o in prep_objects(n, "against")]
     if place.startswith("obj."):
         if obj is None:
             return []
@@ -130,4 +136,4 @@ def object_words(obj) -> set[str]:
     for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"):
         for inner in (c for c in prep.children if c.dep_ == "pobj"):
             words |= {inner.lemma_.lower(), inner.lower_}
-    return words
+    return words | {w[:-1] for w in words if w.endswith("s")}  # "the Abraham Accords"

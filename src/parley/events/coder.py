@@ -85,7 +85,7 @@ class EventCoder:
         events = []
         for trigger in triggers:
             events.extend(self._emit(trigger, sentence, index, mentions, dates, document))
-        events = _drop_untargeted_duplicates(events)
+        events = _share_targets(_drop_untargeted_duplicates(events), triggers)
         self._remember_subjects(sentence, mentions, document, ctx)
         return events
 
@@ -227,7 +227,8 @@ class EventCoder:
                 if refs and verb.lemma_ not in ("warn", "vow", "threaten", "pledge", "promise"):
                     return refs
             obj = direct_object(clause)
-            for place in ("dobj", "with", "to", "on", "against", "at", "obj.on", "obj.against", "obj.with", "obj.to", "obj.for", "for"):
+            for place in ("dobj", "with", "to", "on", "against", "at", "obj.on", "obj.against", "obj.with",
+                          "obj.to", "obj.for", "for", "by"):
                 refs = self._refs(place_heads(clause, place, obj), mentions, day, ctx)
                 if refs:
                     found += refs
@@ -350,8 +351,10 @@ class EventCoder:
 
     def _noun_sources(self, noun, mentions, day, ctx, venue: bool = False):
         heads = _modifier_heads(noun)
-        for prep in (c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")):
-            heads.extend(c for c in prep.children if c.dep_ == "pobj")
+        holders = [noun] + ([noun.head] if noun.dep_ == "dobj" and noun.head.lemma_ in REACTION_VERBS else [])
+        for holder in holders:  # "drew a rebuke from Pyongyang"
+            for prep in (c for c in holder.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")):
+                heads.extend(c for c in prep.children if c.dep_ == "pobj")
         refs = []
         compounds = [h for h in heads if h.dep_ == "compound" and h.i in mentions]
         for head in expand(heads):
@@ -490,6 +493,23 @@ def _governs(ancestor, token) -> bool:
         if node.i == ancestor.i:
             return True
     return False
+
+
+def _share_targets(events: list[Event], triggers: list[Trigger]) -> list[Event]:
+    """'slammed Washington's move and promised a tough response': the threat answers Washington."""
+    by_token = {t.token.i: t for t in triggers}
+    for event in events:
+        if event.target is not None or event.event_type != "THREATEN":
+            continue
+        trigger = next((t for t in triggers if t.event_type == "THREATEN" and t.sources
+                        and t.sources[0][0].actor_id == event.source.actor_id), None)
+        if trigger is None or trigger.token.dep_ != "conj" or trigger.token.head.i not in by_token:
+            continue
+        partner = by_token[trigger.token.head.i]
+        if partner.event_type in ("ACCUSE", "REJECT", "THREATEN") and partner.targets:
+            event.target = partner.targets[0][0]
+            event.rule += ":shared-target"
+    return events
 
 
 def _drop_untargeted_duplicates(events: list[Event]) -> list[Event]:

@@ -21,6 +21,14 @@ HYPOTHETICAL_MODIFIERS = {"possible", "potential", "proposed", "hypothetical", "
 # Gerunds after these prepositions report acts that happened: "after meeting Xi".
 REAL_PREPOSITIONS = {"after", "following", "since", "upon", "on", "while", "by", "before", "in", "for",
                      "with", "as"}
+# Verbs that bring their object into being: a summit "held" is only as real as the holding.
+CREATION_VERBS = {"hold", "host", "organize", "organise", "convene", "arrange", "stage", "launch",
+                  "conduct", "start", "begin", "sign", "conclude", "reach", "make", "pay", "carry",
+                  "impose", "give", "provide", "send", "have", "attend", "resume", "plan", "propose",
+                  "seek", "offer", "agree", "mount", "open", "announce", "issue", "deliver", "lodge"}
+# Verbs of expectation: "analysts expect Pyongyang to test a missile" reports no act.
+SPECULATION_VERBS = {"expect", "believe", "think", "predict", "fear", "doubt", "suspect",
+                     "anticipate", "forecast", "speculate", "estimate", "assume", "guess", "imagine"}
 # Nouns whose clause states what is wanted, offered or refused, not what was done.
 CONTENT_NOUNS = {"demand", "call", "request", "appeal", "proposal", "plan", "offer", "threat",
                  "refusal", "promise", "pledge", "warning", "bid", "attempt", "effort",
@@ -51,6 +59,8 @@ class Gate:
             return SKIP
         if verb.dep_ == "ccomp" and verb.head.lemma_ in self.hedge | {"insist", "demand"}:
             return SKIP  # "demanded that Moscow release ...": the content of the demand
+        if verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ in SPECULATION_VERBS:
+            return SKIP
         if verb.dep_ in ("acl", "ccomp") and verb.head.pos_ == "NOUN" and verb.head.lemma_ in CONTENT_NOUNS:
             return SKIP  # "its demand that Israel ease ...", "a refusal to accept ...": not done
         if any(c.dep_ == "mark" and c.lower_ in ("without",) for c in verb.children):
@@ -83,7 +93,9 @@ class Gate:
             hops += 1
         if governor is not None and governor.pos_ in ("VERB", "AUX"):
             status = self.verb_status(governor)
-            if status != REAL and governor.lemma_ not in ("say",):
+            if governor.lemma_ in CREATION_VERBS and status != REAL:
+                return SKIP  # "could hold a summit", "offered to host talks": not (yet) held
+            if self._negated(governor) and governor.lemma_ in CREATION_VERBS:
                 return SKIP
         return REAL
 
