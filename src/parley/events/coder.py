@@ -408,7 +408,7 @@ class EventCoder:
         tokens = [trigger.token, source[1]] + ([target[1]] if target else [])
         start = min(_extent(t)[0] for t in tokens)
         end = max(_extent(t)[1] for t in tokens)
-        text = sentence.doc.text
+        text = document.text  # Doc.text would rebuild the whole text from its tokens every time
         when = self._date_for(trigger.token, dates, document)
         contexts = self._contexts(trigger.token, frame)
         confidence = frame.confidence
