@@ -99,8 +99,8 @@ def place_heads(trigger, place: str, obj):
         return [d for a in (obj.children if obj is not None else []) if a.dep_ == "acl"
                 for d in a.children if d.dep_ in ("dobj", "obj")]
     if place == "nested.against":  # "in a show of force against North Korea"
-        return [o for p in trigger.children if p.dep_ == "prep" for n in p.children if n.dep_ == "pobj"
-                for o in prep_objects(n, "against")]
+        return [o for p in trigger.children if p.dep_ == "prep" for t in p.subtree
+                if t.dep_ == "prep" and t.lower_ == "against" for o in t.children if o.dep_ == "pobj"]
     if place.startswith("obj."):
         if obj is None:
             return []

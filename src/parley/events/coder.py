@@ -18,7 +18,7 @@ from parley.models import ActorRef, Document, Event
 
 
 # Frame types whose target may sit in the complement clause.
-CONTENT_TYPES = {"AGREE", "REJECT", "REQUEST", "THREATEN", "ACCUSE"}
+CONTENT_TYPES = {"AGREE", "REJECT", "REQUEST", "THREATEN", "ACCUSE", "PROTEST"}
 # Common nouns that stand for people who can be hosted, helped or recognised.
 PEOPLE_WORDS = {"delegation", "delegations", "envoy", "envoys", "officials", "official", "diplomats",
                 "diplomat", "leader", "leaders", "minister", "ministers", "counterpart", "counterparts",
@@ -28,6 +28,11 @@ PEOPLE_WORDS = {"delegation", "delegations", "envoy", "envoys", "officials", "of
 # Types whose recipient may be the state where the act takes place.
 LOCATED_TYPES = {"AGREE", "AID", "COERCE", "MOBILIZE", "ASSAULT", "PROTEST", "SANCTION", "RETREAT",
                  "CONCEDE", "THREATEN", "REJECT"}
+# "China turned down a US request": the request was made to whoever answers it.
+RESPONSE_VERBS = {"reject", "turn", "rebuff", "dismiss", "accept", "welcome", "refuse", "decline",
+                  "spurn", "ignore", "heed", "answer", "consider", "receive"}
+RESPONSE_NOUNS = {"request", "demand", "demands", "appeal", "call", "offer", "proposal", "invitation",
+                  "ultimatum", "warning", "threat", "pledge", "promise"}
 REACTION_VERBS = {"draw", "earn", "receive", "prompt", "provoke", "trigger", "spark", "attract",
                   "invite", "face", "meet", "get", "elicit"}
 PHRASAL_PARTICLES = {"off", "out", "down", "back", "away"}
@@ -129,6 +134,8 @@ class EventCoder:
         status = self.gate.verb_status(verb, conditional_ok=frame.type == "THREATEN")
         subjects = [c for c in verb.children if c.dep_ == "nsubjpass"] if adjectival else subject_heads(verb)
         sources = self._refs(subjects, mentions, day, ctx)
+        if frame.pair_satisfies and len(sources) < 2 and not self._has_word(verb, frame.requires_word):
+            return None
         targets: list[tuple[ActorRef, object]] = []
         for place in frame.target:
             heads = place_heads(verb, place, obj)
@@ -176,7 +183,7 @@ class EventCoder:
                 targets = self._refs(place_heads(noun, place, None), mentions, day, ctx)
                 if targets:
                     break
-        if not targets and frame.type in CONTENT_TYPES:
+        if not targets and frame.type in CONTENT_TYPES | {"AGREE"}:
             targets = self._reaction_target(noun, mentions, day, ctx, sources)
         if frame.requires_target and not targets:
             return None
@@ -193,20 +200,18 @@ class EventCoder:
             inner = direct_object(clause)
             holders += [clause] + ([inner] if inner is not None else [])
         for holder in holders:
-            for prep in (c for c in holder.children if c.dep_ == "prep" and c.lower_ in ("in", "inside", "across")):
-                for place in (c for c in prep.children if c.dep_ == "pobj"):
-                    mention = mentions.get(place.i)
-                    if mention is None or self.kb.actors[mention.actor_id].kind != "state":
-                        continue
-                    ref = self.resolver.resolve(place, mentions, day, ctx)
-                    if ref and ref[0].country not in own:
-                        return [(ref[0], place)]
+            for place in _places(holder):
+                refs = self.resolver.resolve(place, mentions, day, ctx)
+                states = [r for r in refs if self.kb.get(r.actor_id) and self.kb.get(r.actor_id).kind == "state"]
+                if states and states[0].country not in own:
+                    return [(states[0], place)]
         return []
 
     def _reaction_target(self, noun, mentions, day, ctx, sources):
         """'X's launch drew a rebuke from Pyongyang', 'earned it a rebuke': the target is who drew it."""
         verb = noun.head
-        if noun.dep_ != "dobj" or verb.lemma_ not in REACTION_VERBS:
+        reacting = verb.lemma_ in REACTION_VERBS or (verb.lemma_ in RESPONSE_VERBS and noun.lemma_ in RESPONSE_NOUNS)
+        if noun.dep_ != "dobj" or not reacting:
             return []
         heads = [c for c in verb.children if c.dep_ in ("dative", "iobj")] or subject_heads(verb)
         own = {ref.country for ref, _ in sources}
@@ -269,7 +274,7 @@ class EventCoder:
                     return False
         if frame.object_not and words & {w.lower() for w in frame.object_not}:
             return False
-        if frame.requires_word and not self._has_word(verb, frame.requires_word):
+        if frame.requires_word and not frame.pair_satisfies and not self._has_word(verb, frame.requires_word):
             return False
         return True
 
@@ -518,9 +523,22 @@ def _drop_untargeted_duplicates(events: list[Event]) -> list[Event]:
     return [e for e in events if e.target is not None or (e.event_type, e.source.actor_id) not in targeted]
 
 
+def _places(holder):
+    """Objects of 'in' on the holder, and of 'in' inside its 'to' phrases ('to the Olympics in X')."""
+    for prep in (c for c in holder.children if c.dep_ == "prep"):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            if prep.lower_ in ("in", "inside", "across"):
+                yield pobj
+            elif prep.lower_ == "to":
+                yield from (o for p in pobj.children if p.dep_ == "prep" and p.lower_ == "in"
+                            for o in p.children if o.dep_ == "pobj")
+
+
 def _clauses(verb):
     """Complement clauses, then conditions ('if X ...') for threats."""
     complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+    purposes = [c for c in verb.children if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
+    complements += purposes + [g for p in purposes for g in p.children if g.dep_ == "ccomp"]
     conditions = [c for c in verb.children if c.dep_ == "advcl"
                   and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)]
     for clause in complements:

@@ -95,8 +95,8 @@ class Gate:
             status = self.verb_status(governor)
             if governor.lemma_ in CREATION_VERBS and status != REAL:
                 return SKIP  # "could hold a summit", "offered to host talks": not (yet) held
-            if self._negated(governor) and governor.lemma_ in CREATION_VERBS:
-                return SKIP
+            if self._hypothetical(governor):
+                return SKIP  # "would consider lifting its sanctions"
         return REAL
 
     # ---------------------------------------------------------------- pieces
@@ -138,6 +138,19 @@ class Gate:
         if lemma in self.hedge or lemma in OBJECT_CONTROL:
             return SKIP
         return SKIP if governor.pos_ == "VERB" else REAL
+
+    def _hypothetical(self, verb) -> bool:
+        """A modal, a negation or a condition on the verb or the verbs that govern it."""
+        node = verb
+        for _ in range(4):
+            if self._negated(node) or self._conditional(node):
+                return True
+            if any(c.dep_ == "aux" and (c.lower_ in self.modal or c.lower_ in ("would", "'d")) for c in node.children):
+                return not self._reported(node)
+            if node.dep_ not in ("xcomp", "pcomp", "conj") or node.head.i == node.i:
+                return False
+            node = node.head
+        return False
 
     def _negated(self, verb) -> bool:
         for child in verb.children:
