@@ -30,8 +30,10 @@ def code(parley):
     """Code one text and return (type, source country, target country) triples."""
 
     def run(text: str, published: date | None = date(2021, 5, 27)):
-        return {(e.event_type, e.source.country, e.target.country if e.target else None)
-                for e in parley.code_text(text, published=published)}
+        return {
+            (e.event_type, e.source.country, e.target.country if e.target else None)
+            for e in parley.code_text(text, published=published)
+        }
 
     return run
 

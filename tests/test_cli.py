@@ -10,9 +10,27 @@ from typer.testing import CliRunner
 from parley.cli import app
 
 runner = CliRunner()
-CONTRACT_KEYS = ["doc_id", "sentence", "char_start", "char_end", "quote", "event_type", "mode",
-                 "contexts", "cameo", "goldstein", "quad_class", "plover_score", "source", "target",
-                 "date", "date_precision", "date_text", "confidence", "rule"]
+CONTRACT_KEYS = [
+    "doc_id",
+    "sentence",
+    "char_start",
+    "char_end",
+    "quote",
+    "event_type",
+    "mode",
+    "contexts",
+    "cameo",
+    "goldstein",
+    "quad_class",
+    "plover_score",
+    "source",
+    "target",
+    "date",
+    "date_precision",
+    "date_text",
+    "confidence",
+    "rule",
+]
 ACTOR_KEYS = ["text", "actor_id", "name", "country", "sector", "cameo"]
 
 
@@ -29,25 +47,29 @@ def test_cli_code_prints_contract_jsonl_from_a_file(tmp_path):
     [event] = _jsonl(result.stdout)
     assert list(event) == CONTRACT_KEYS
     assert list(event["source"]) == ACTOR_KEYS and list(event["target"]) == ACTOR_KEYS
-    assert text[event["char_start"]:event["char_end"]] == event["quote"]
+    assert text[event["char_start"] : event["char_end"]] == event["quote"]
     assert event["date"] == "2021-04-28" and event["date_text"] == "on Wednesday"
     assert isinstance(event["cameo"], str) and event["cameo"] == "111"
 
 
 def test_cli_code_reads_plain_text_from_stdin():
-    result = runner.invoke(app, ["code", "--format", "jsonl"], input="Japan protested to China over the incident.")
+    result = runner.invoke(
+        app, ["code", "--format", "jsonl"], input="Japan protested to China over the incident."
+    )
     assert result.exit_code == 0
     assert _jsonl(result.stdout)[0]["event_type"] == "ACCUSE"
 
 
 def test_cli_code_reads_jsonl_from_stdin_with_offsets_into_the_text_field():
-    lines = [{"id": "x1", "text": "Seoul and Tokyo held talks on Friday.", "date": "2021-05-28"},
-             {"id": "x2", "text": "Nothing happens here."}]
+    lines = [
+        {"id": "x1", "text": "Seoul and Tokyo held talks on Friday.", "date": "2021-05-28"},
+        {"id": "x2", "text": "Nothing happens here."},
+    ]
     result = runner.invoke(app, ["code", "--format", "jsonl"], input="\n".join(map(json.dumps, lines)))
     assert result.exit_code == 0
     events = _jsonl(result.stdout)
     assert {e["doc_id"] for e in events} == {"x1"}
-    assert all(lines[0]["text"][e["char_start"]:e["char_end"]] == e["quote"] for e in events)
+    assert all(lines[0]["text"][e["char_start"] : e["char_end"]] == e["quote"] for e in events)
 
 
 def test_cli_code_zero_events_still_exits_zero(tmp_path):
@@ -98,7 +120,9 @@ def test_cli_ingest_and_events_round_trip(tmp_path):
     dyad = runner.invoke(app, ["events", "--db", str(db), "--dyad", "PRK-USA", "--format", "jsonl"])
     assert {(e["source"]["country"], e["target"]["country"]) for e in _jsonl(dyad.stdout)} == {("PRK", "USA")}
     csv_out = runner.invoke(app, ["events", "--db", str(db), "--type", "CONSULT", "--format", "csv"])
-    assert csv_out.stdout.splitlines()[0].startswith("doc_id,sentence") and len(csv_out.stdout.splitlines()) >= 2
+    assert (
+        csv_out.stdout.splitlines()[0].startswith("doc_id,sentence") and len(csv_out.stdout.splitlines()) >= 2
+    )
     table = runner.invoke(app, ["events", "--db", str(db), "--format", "table", "--since", "2021-05-30"])
     assert "ACCUSE" in table.stdout
 
@@ -118,9 +142,20 @@ def test_cli_events_rejects_a_malformed_dyad(tmp_path):
 
 def test_cli_eval_prints_scores_for_a_gold_file(tmp_path):
     gold = tmp_path / "g.jsonl"
-    gold.write_text(json.dumps({"id": "g1", "date": "2021-05-01", "text": "Japan condemned North Korea.",
-                                "events": [{"type": "ACCUSE", "source": "JPN", "target": "PRK"}]}) + "\n"
-                    + json.dumps({"id": "g2", "text": "It rained.", "events": []}) + "\n", encoding="utf-8")
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "g1",
+                "date": "2021-05-01",
+                "text": "Japan condemned North Korea.",
+                "events": [{"type": "ACCUSE", "source": "JPN", "target": "PRK"}],
+            }
+        )
+        + "\n"
+        + json.dumps({"id": "g2", "text": "It rained.", "events": []})
+        + "\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["eval", str(gold), "--format", "json"])
     assert result.exit_code == 0
     scores = json.loads(result.stdout)

@@ -12,9 +12,15 @@ PER_TYPE = [
     ("Wang Yi traveled to Seoul for talks with his South Korean counterpart.", {("CONSULT", "CHN", "KOR")}),
     ("The European Union praised Seoul for its restraint.", {("SUPPORT", "EUR", "KOR")}),
     ("Tokyo apologized to Seoul for the incident.", {("CONCEDE", "JPN", "KOR")}),
-    ("Russian and Chinese warships held joint naval drills in the Sea of Japan.", {("COOPERATE", "RUS", "CHN")}),
+    (
+        "Russian and Chinese warships held joint naval drills in the Sea of Japan.",
+        {("COOPERATE", "RUS", "CHN")},
+    ),
     ("China sent humanitarian aid to North Korea after the floods.", {("AID", "CHN", "PRK")}),
-    ("North Korea released two detained American citizens to the United States.", {("RETREAT", "PRK", "USA")}),
+    (
+        "North Korea released two detained American citizens to the United States.",
+        {("RETREAT", "PRK", "USA")},
+    ),
     ("Washington urged Pyongyang to return to negotiations.", {("REQUEST", "USA", "PRK")}),
     ("The State Department condemned North Korea for its missile tests.", {("ACCUSE", "USA", "PRK")}),
     ("North Korea rejected a South Korean proposal for talks.", {("REJECT", "PRK", "KOR")}),
@@ -75,7 +81,8 @@ def test_coder_stated_future_intent_is_agree(code):
 def test_coder_nominal_events(code):
     assert ("CONSULT", "USA", "KOR") in code("The US-ROK summit was held on May 21.")
     assert ("CONSULT", "USA", "PRK") in code(
-        "The breakdown of the Hanoi summit talks between the United States and North Korea dashed hopes.")
+        "The breakdown of the Hanoi summit talks between the United States and North Korea dashed hopes."
+    )
     assert ("SANCTION", "USA", "PRK") in code("Washington's sanctions on Pyongyang took effect on Monday.")
 
 
@@ -102,13 +109,35 @@ def test_coder_event_fields_follow_the_contract(events):
     text = "On Wednesday, the State Department condemned North Korea's human rights abuses."
     event = events(text, published=date(2021, 4, 30))[0]
     record = event.to_dict()
-    assert list(record) == ["doc_id", "sentence", "char_start", "char_end", "quote", "event_type",
-                            "mode", "contexts", "cameo", "goldstein", "quad_class", "plover_score",
-                            "source", "target", "date", "date_precision", "date_text", "confidence", "rule"]
-    assert text[record["char_start"]:record["char_end"]] == record["quote"]
+    assert list(record) == [
+        "doc_id",
+        "sentence",
+        "char_start",
+        "char_end",
+        "quote",
+        "event_type",
+        "mode",
+        "contexts",
+        "cameo",
+        "goldstein",
+        "quad_class",
+        "plover_score",
+        "source",
+        "target",
+        "date",
+        "date_precision",
+        "date_text",
+        "confidence",
+        "rule",
+    ]
+    assert text[record["char_start"] : record["char_end"]] == record["quote"]
     assert record["cameo"] == "111" and record["goldstein"] == -2.0 and record["quad_class"] == 3
     assert record["source"]["country"] == "USA" and record["target"]["country"] == "PRK"
-    assert (record["date"], record["date_precision"], record["date_text"]) == ("2021-04-28", "day", "On Wednesday")
+    assert (record["date"], record["date_precision"], record["date_text"]) == (
+        "2021-04-28",
+        "day",
+        "On Wednesday",
+    )
     assert "human_rights" in record["contexts"] and 0 < record["confidence"] <= 1
 
 
@@ -118,8 +147,10 @@ def test_coder_without_an_anchor_gives_null_dates(events):
 
 
 def test_coder_background_events_take_their_own_date(events):
-    found = events("The Hanoi summit between the United States and North Korea in February 2019 "
-                   "collapsed.", published=date(2021, 5, 27))
+    found = events(
+        "The Hanoi summit between the United States and North Korea in February 2019 collapsed.",
+        published=date(2021, 5, 27),
+    )
     assert found and all(e.date == "2019-02-01" and e.date_precision == "month" for e in found)
 
 

@@ -11,27 +11,30 @@ from parley.dates import find_dates
 ANCHOR = date(2021, 5, 27)  # a Thursday
 
 
-@pytest.mark.parametrize("text,value,precision", [
-    ("on May 21", date(2021, 5, 21), "day"),
-    ("on 21 May", date(2021, 5, 21), "day"),
-    ("May 21, 2019", date(2019, 5, 21), "day"),
-    ("in February 2019", date(2019, 2, 1), "month"),
-    ("this January", date(2021, 1, 1), "month"),
-    ("at this January's congress", date(2021, 1, 1), "month"),
-    ("in March this year", date(2021, 3, 1), "month"),
-    ("in March last year", date(2020, 3, 1), "month"),
-    ("last year", date(2020, 1, 1), "year"),
-    ("next year", date(2022, 1, 1), "year"),
-    ("on Tuesday", date(2021, 5, 25), "day"),
-    ("on Thursday", date(2021, 5, 27), "day"),
-    ("yesterday", date(2021, 5, 26), "day"),
-    ("earlier this month", date(2021, 5, 1), "month"),
-    ("last month", date(2021, 4, 1), "month"),
-    ("in 2018", date(2018, 1, 1), "year"),
-    ("three days ago", date(2021, 5, 24), "day"),
-    ("2021-04-28", date(2021, 4, 28), "day"),
-    ("last week", date(2021, 5, 17), "week"),
-])
+@pytest.mark.parametrize(
+    "text,value,precision",
+    [
+        ("on May 21", date(2021, 5, 21), "day"),
+        ("on 21 May", date(2021, 5, 21), "day"),
+        ("May 21, 2019", date(2019, 5, 21), "day"),
+        ("in February 2019", date(2019, 2, 1), "month"),
+        ("this January", date(2021, 1, 1), "month"),
+        ("at this January's congress", date(2021, 1, 1), "month"),
+        ("in March this year", date(2021, 3, 1), "month"),
+        ("in March last year", date(2020, 3, 1), "month"),
+        ("last year", date(2020, 1, 1), "year"),
+        ("next year", date(2022, 1, 1), "year"),
+        ("on Tuesday", date(2021, 5, 25), "day"),
+        ("on Thursday", date(2021, 5, 27), "day"),
+        ("yesterday", date(2021, 5, 26), "day"),
+        ("earlier this month", date(2021, 5, 1), "month"),
+        ("last month", date(2021, 4, 1), "month"),
+        ("in 2018", date(2018, 1, 1), "year"),
+        ("three days ago", date(2021, 5, 24), "day"),
+        ("2021-04-28", date(2021, 4, 28), "day"),
+        ("last week", date(2021, 5, 17), "week"),
+    ],
+)
 def test_dates_resolve_against_the_anchor(text, value, precision):
     found = find_dates(text, ANCHOR)
     assert len(found) == 1
@@ -57,7 +60,10 @@ def test_dates_offsets_index_the_text():
 
 def test_dates_without_anchor_give_no_value_for_relative_expressions():
     found = find_dates("on Tuesday and in February 2019", None)
-    assert [(d.text, d.value) for d in found] == [("on Tuesday", None), ("in February 2019", date(2019, 2, 1))]
+    assert [(d.text, d.value) for d in found] == [
+        ("on Tuesday", None),
+        ("in February 2019", date(2019, 2, 1)),
+    ]
 
 
 @pytest.mark.parametrize("text", ["2021-13-45", "February 30, 2020", "the 45th of May"])

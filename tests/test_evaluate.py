@@ -51,15 +51,28 @@ def test_evaluate_gold_splits_are_well_formed(split):
 
 
 def test_evaluate_gold_sets_cover_every_type_and_the_hard_cases():
-    records = [json.loads(line) for split in ("dev", "test")
-               for line in (GOLD / f"{split}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [
+        json.loads(line)
+        for split in ("dev", "test")
+        for line in (GOLD / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     assert len(records) >= 300
     per_type = Counter(e["type"] for r in records for e in r["events"])
     assert all(per_type[t] >= 8 for t in PLOVER_TYPES), per_type
     assert sum(1 for r in records if not r["events"]) >= 40
     tags = Counter(t for r in records for t in r.get("tags", []))
-    for tag in ("passive", "coordination", "reported_speech", "negation", "modal", "conditional",
-                "future_intent", "nominal", "consult_direction"):
+    for tag in (
+        "passive",
+        "coordination",
+        "reported_speech",
+        "negation",
+        "modal",
+        "conditional",
+        "future_intent",
+        "nominal",
+        "consult_direction",
+    ):
         assert tags[tag] >= 5, tag
 
 

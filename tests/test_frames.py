@@ -39,8 +39,21 @@ def test_frames_modes_exist_in_plover(frames):
         assert set(frame.contexts) <= contexts, frame.id
 
 
-@pytest.mark.parametrize("cameo,quad", [("010", 1), ("057", 1), ("061", 2), ("090", 2), ("111", 3),
-                                        ("138", 3), ("145", 3), ("150", 4), ("163", 4), ("193", 4)])
+@pytest.mark.parametrize(
+    "cameo,quad",
+    [
+        ("010", 1),
+        ("057", 1),
+        ("061", 2),
+        ("090", 2),
+        ("111", 3),
+        ("138", 3),
+        ("145", 3),
+        ("150", 4),
+        ("163", 4),
+        ("193", 4),
+    ],
+)
 def test_frames_quad_class_follows_gdelt_files(cameo, quad):
     assert quad_class(cameo) == quad
 
@@ -60,5 +73,7 @@ def test_frames_invalid_extra_file_is_reported(tmp_path):
 
 def test_frames_extra_file_adds_a_trigger(tmp_path):
     extra = tmp_path / "frames.yaml"
-    extra.write_text("frames:\n  - {id: user.snub, type: REJECT, cameo: '120', verbs: [cold-shoulder], target: [dobj]}\n")
+    extra.write_text(
+        "frames:\n  - {id: user.snub, type: REJECT, cameo: '120', verbs: [cold-shoulder], target: [dobj]}\n"
+    )
     assert "cold-shoulder" in load_frames([extra]).by_verb

@@ -45,7 +45,14 @@ def test_ingest_markdown_and_folders_recursively(tmp_path):
 def test_ingest_jsonl_fields_and_given_id(tmp_path):
     path = tmp_path / "docs.jsonl"
     records = [
-        {"id": "a1", "text": "Russia expelled two diplomats.", "date": "2022-03-01", "url": "http://x", "title": "T", "lang": "en"},
+        {
+            "id": "a1",
+            "text": "Russia expelled two diplomats.",
+            "date": "2022-03-01",
+            "url": "http://x",
+            "title": "T",
+            "lang": "en",
+        },
         {"text": "No id here."},
     ]
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
@@ -60,7 +67,7 @@ def test_ingest_malformed_jsonl_lines_are_reported_and_the_rest_read(tmp_path):
     path.write_text(
         '{"id": "ok1", "text": "Fine."}\n'
         '{"id": "bad", "text": \n'
-        '[1, 2]\n'
+        "[1, 2]\n"
         '{"id": "notext"}\n'
         '{"id": "baddate", "text": "x", "date": "2021-13-45"}\n'
         '{"id": "ok2", "text": "Also fine."}\n',
@@ -97,7 +104,8 @@ def test_ingest_invalid_utf8_inside_jsonl_names_the_line(tmp_path):
 
 def test_ingest_html_main_text_and_metadata(tmp_path):
     path = tmp_path / "page.html"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         <html><head><title>Summit ends</title>
         <meta property="article:published_time" content="2019-02-28">
         <link rel="canonical" href="https://news.example/summit"></head>
@@ -105,7 +113,9 @@ def test_ingest_html_main_text_and_metadata(tmp_path):
         <p>The summit between the United States and North Korea in Hanoi ended abruptly on Thursday
         without an agreement, officials said, after both sides failed to narrow their differences.</p>
         <p>Negotiators had worked through the night on a draft joint statement that was never signed.</p>
-        </article><footer>Copyright</footer></body></html>"""), encoding="utf-8")
+        </article><footer>Copyright</footer></body></html>"""),
+        encoding="utf-8",
+    )
     docs, errors = _read(path)
     assert errors == []
     assert "Hanoi" in docs[0].text and "Copyright" not in docs[0].text

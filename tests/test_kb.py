@@ -21,10 +21,20 @@ SAU SEN SRB SYC SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE SYR TJK 
 TTO TUN TUR TKM TUV UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE
 """.split()
 EXTRAS = ["TWN", "XKX", "PSE", "HKG", "VAT"]
-SEED_BODIES = ["Ministry of State Security", "General Political Bureau", "General Staff Department",
-               "Reconnaissance General Bureau", "United Front Department", "Chongryon",
-               "General Association of Korean Residents in Japan", "Workers' Party of Korea",
-               "Korean People's Army", "State Department", "White House", "UN Security Council"]
+SEED_BODIES = [
+    "Ministry of State Security",
+    "General Political Bureau",
+    "General Staff Department",
+    "Reconnaissance General Bureau",
+    "United Front Department",
+    "Chongryon",
+    "General Association of Korean Residents in Japan",
+    "Workers' Party of Korea",
+    "Korean People's Army",
+    "State Department",
+    "White House",
+    "UN Security Council",
+]
 
 
 def test_kb_covers_every_un_member_and_the_extras(kb):
@@ -40,13 +50,35 @@ def test_kb_states_have_names_demonyms_and_capitals(kb):
         assert state.names.get("ja") and state.names.get("ko") and state.names.get("zh")
 
 
-@pytest.mark.parametrize("alias,country", [
-    ("DPRK", "PRK"), ("ROK", "KOR"), ("PRC", "CHN"), ("U.S.", "USA"), ("Pyongyang", "PRK"),
-    ("Seoul", "KOR"), ("Tokyo", "JPN"), ("Beijing", "CHN"), ("Moscow", "RUS"), ("Washington", "USA"),
-    ("Kremlin", "RUS"), ("White House", "USA"), ("Blue House", "KOR"), ("Kantei", "JPN"),
-    ("Pentagon", "USA"), ("Foggy Bottom", "USA"), ("KCNA", "PRK"), ("Xinhua", "CHN"), ("TASS", "RUS"),
-    ("NATO", "IGO"), ("EU", "EUR"), ("UN Security Council", "UNO"), ("IAEA", "IGO"), ("WFP", "UNO"),
-])
+@pytest.mark.parametrize(
+    "alias,country",
+    [
+        ("DPRK", "PRK"),
+        ("ROK", "KOR"),
+        ("PRC", "CHN"),
+        ("U.S.", "USA"),
+        ("Pyongyang", "PRK"),
+        ("Seoul", "KOR"),
+        ("Tokyo", "JPN"),
+        ("Beijing", "CHN"),
+        ("Moscow", "RUS"),
+        ("Washington", "USA"),
+        ("Kremlin", "RUS"),
+        ("White House", "USA"),
+        ("Blue House", "KOR"),
+        ("Kantei", "JPN"),
+        ("Pentagon", "USA"),
+        ("Foggy Bottom", "USA"),
+        ("KCNA", "PRK"),
+        ("Xinhua", "CHN"),
+        ("TASS", "RUS"),
+        ("NATO", "IGO"),
+        ("EU", "EUR"),
+        ("UN Security Council", "UNO"),
+        ("IAEA", "IGO"),
+        ("WFP", "UNO"),
+    ],
+)
 def test_kb_aliases_and_metonyms_resolve(parley, alias, country):
     mentions = parley.coder.matcher.find([t.text for t in parley.nlp.tokenizer(alias)])
     assert mentions, alias
@@ -64,18 +96,21 @@ def test_kb_chongryon_is_a_prk_affiliated_body(kb):
     assert entries and entries[0].country == "PRK"
 
 
-@pytest.mark.parametrize("country,role,day,expected", [
-    ("KOR", "head_of_state", date(2021, 5, 21), "Moon Jae-in"),
-    ("KOR", "head_of_state", date(2023, 1, 10), "Yoon Suk Yeol"),
-    ("USA", "head_of_state", date(2021, 5, 21), "Joe Biden"),
-    ("USA", "head_of_state", date(2018, 6, 12), "Donald Trump"),
-    ("JPN", "head_of_government", date(2021, 5, 21), "Yoshihide Suga"),
-    ("PRK", "leader", date(2021, 1, 10), "Kim Jong-un"),
-    ("PRK", "leader", date(2005, 1, 10), "Kim Jong-il"),
-    ("USA", "foreign_minister", date(2019, 2, 27), "Mike Pompeo"),
-    ("CHN", "foreign_minister", date(2022, 1, 1), "Wang Yi"),
-    ("UNO", "secretary_general", date(2010, 1, 1), "Ban Ki-moon"),
-])
+@pytest.mark.parametrize(
+    "country,role,day,expected",
+    [
+        ("KOR", "head_of_state", date(2021, 5, 21), "Moon Jae-in"),
+        ("KOR", "head_of_state", date(2023, 1, 10), "Yoon Suk Yeol"),
+        ("USA", "head_of_state", date(2021, 5, 21), "Joe Biden"),
+        ("USA", "head_of_state", date(2018, 6, 12), "Donald Trump"),
+        ("JPN", "head_of_government", date(2021, 5, 21), "Yoshihide Suga"),
+        ("PRK", "leader", date(2021, 1, 10), "Kim Jong-un"),
+        ("PRK", "leader", date(2005, 1, 10), "Kim Jong-il"),
+        ("USA", "foreign_minister", date(2019, 2, 27), "Mike Pompeo"),
+        ("CHN", "foreign_minister", date(2022, 1, 1), "Wang Yi"),
+        ("UNO", "secretary_general", date(2010, 1, 1), "Ban Ki-moon"),
+    ],
+)
 def test_kb_people_resolve_by_role_and_date(kb, country, role, day, expected):
     people = kb.people_in_role(country, [role], day)
     assert len(people) == 1
@@ -111,6 +146,9 @@ def test_kb_duplicate_ids_are_refused(tmp_path):
 
 def test_kb_extra_files_extend_the_base(tmp_path):
     extra = tmp_path / "mine.yaml"
-    extra.write_text("- id: KOR.MY_THINK_TANK\n  kind: group\n  name: My Think Tank\n  country: KOR\n"
-                     "  sector: EDU\n  cameo: KOREDU\n  names: {en: [My Think Tank]}\n", encoding="utf-8")
+    extra.write_text(
+        "- id: KOR.MY_THINK_TANK\n  kind: group\n  name: My Think Tank\n  country: KOR\n"
+        "  sector: EDU\n  cameo: KOREDU\n  names: {en: [My Think Tank]}\n",
+        encoding="utf-8",
+    )
     assert load_kb([extra]).get("KOR.MY_THINK_TANK").sector == "EDU"

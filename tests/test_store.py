@@ -88,20 +88,35 @@ def test_store_a_locked_or_bad_file_is_a_clear_error(tmp_path):
 
 
 actor_refs = st.builds(
-    ActorRef, text=st.text(min_size=1, max_size=20), actor_id=st.sampled_from(["PRK", "USA", "KOR.MOFA"]),
-    name=st.text(max_size=20), country=st.sampled_from(["PRK", "USA", "KOR", "UNO"]),
-    sector=st.sampled_from(["GOV", "MIL", None]), cameo=st.sampled_from(["PRK", "USAGOV"]),
+    ActorRef,
+    text=st.text(min_size=1, max_size=20),
+    actor_id=st.sampled_from(["PRK", "USA", "KOR.MOFA"]),
+    name=st.text(max_size=20),
+    country=st.sampled_from(["PRK", "USA", "KOR", "UNO"]),
+    sector=st.sampled_from(["GOV", "MIL", None]),
+    cameo=st.sampled_from(["PRK", "USAGOV"]),
 )
 events = st.builds(
-    Event, doc_id=st.just("doc"), sentence=st.integers(0, 50), char_start=st.integers(0, 500),
-    char_end=st.integers(501, 900), quote=st.text(max_size=60),
-    event_type=st.sampled_from(["ACCUSE", "CONSULT", "SANCTION"]), mode=st.sampled_from([None, "visit"]),
+    Event,
+    doc_id=st.just("doc"),
+    sentence=st.integers(0, 50),
+    char_start=st.integers(0, 500),
+    char_end=st.integers(501, 900),
+    quote=st.text(max_size=60),
+    event_type=st.sampled_from(["ACCUSE", "CONSULT", "SANCTION"]),
+    mode=st.sampled_from([None, "visit"]),
     contexts=st.lists(st.sampled_from(["military", "cbrn"]), unique=True, max_size=2),
-    cameo=st.sampled_from(["111", "040", "163"]), goldstein=st.floats(-10, 10), quad_class=st.integers(1, 4),
-    plover_score=st.floats(-10, 10), source=actor_refs, target=st.none() | actor_refs,
+    cameo=st.sampled_from(["111", "040", "163"]),
+    goldstein=st.floats(-10, 10),
+    quad_class=st.integers(1, 4),
+    plover_score=st.floats(-10, 10),
+    source=actor_refs,
+    target=st.none() | actor_refs,
     date=st.none() | st.dates(date(1990, 1, 1), date(2030, 1, 1)).map(date.isoformat),
-    date_precision=st.sampled_from([None, "day", "month"]), date_text=st.none() | st.text(max_size=15),
-    confidence=st.floats(0, 1), rule=st.text(min_size=1, max_size=20),
+    date_precision=st.sampled_from([None, "day", "month"]),
+    date_text=st.none() | st.text(max_size=15),
+    confidence=st.floats(0, 1),
+    rule=st.text(min_size=1, max_size=20),
 )
 
 

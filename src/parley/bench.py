@@ -15,10 +15,34 @@ from pathlib import Path
 
 from parley.demo import demo_corpus
 
-ACTORS = ["North Korea", "South Korea", "Japan", "China", "Russia", "the United States", "Pyongyang",
-          "Seoul", "Tokyo", "Beijing", "Moscow", "Washington", "the State Department", "the Kremlin",
-          "the UN Security Council", "the European Union", "NATO", "India", "Germany", "France",
-          "Vietnam", "the Philippines", "Australia", "Mongolia", "KCNA", "the Blue House"]
+ACTORS = [
+    "North Korea",
+    "South Korea",
+    "Japan",
+    "China",
+    "Russia",
+    "the United States",
+    "Pyongyang",
+    "Seoul",
+    "Tokyo",
+    "Beijing",
+    "Moscow",
+    "Washington",
+    "the State Department",
+    "the Kremlin",
+    "the UN Security Council",
+    "the European Union",
+    "NATO",
+    "India",
+    "Germany",
+    "France",
+    "Vietnam",
+    "the Philippines",
+    "Australia",
+    "Mongolia",
+    "KCNA",
+    "the Blue House",
+]
 EVENT_TEMPLATES = [
     "{a} condemned {b} on {day} for what it called a reckless provocation.",
     "{a} and {b} held talks in {city} on {day} on trade and security.",
@@ -49,18 +73,31 @@ FILLER = [
     "The festival in {city} drew a record crowd of {n} visitors.",
     "Rice prices have climbed for the third consecutive month.",
     "The new high-speed rail line is due to open in {n} stages.",
-    "\"We are watching the situation closely,\" a senior official told reporters.",
+    '"We are watching the situation closely," a senior official told reporters.',
     "The government has set a growth target of around {pct} percent for the year.",
     "Local elections are scheduled for the spring, the electoral commission said.",
 ]
-CITIES = ["Seoul", "Tokyo", "Beijing", "Moscow", "Washington", "Hanoi", "Singapore", "Geneva", "Osaka", "Busan"]
+CITIES = [
+    "Seoul",
+    "Tokyo",
+    "Beijing",
+    "Moscow",
+    "Washington",
+    "Hanoi",
+    "Singapore",
+    "Geneva",
+    "Osaka",
+    "Busan",
+]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 
 def make_corpus(sentences: int, seed: int = 7) -> list[dict]:
     """Deterministic news-style documents totalling about `sentences` sentences."""
     rng = random.Random(seed)
-    demo = [json.loads(line) for line in demo_corpus().read_text(encoding="utf-8").splitlines() if line.strip()]
+    demo = [
+        json.loads(line) for line in demo_corpus().read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     documents, total, number = [], 0, 0
     while total < sentences:
         number += 1
@@ -71,14 +108,26 @@ def make_corpus(sentences: int, seed: int = 7) -> list[dict]:
         else:
             count = rng.randint(8, 14)
             text = " ".join(_sentence(rng) for _ in range(count))
-        documents.append({"id": f"bench-{number:06d}", "date": f"20{rng.randint(17, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", "text": text})
+        documents.append(
+            {
+                "id": f"bench-{number:06d}",
+                "date": f"20{rng.randint(17, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                "text": text,
+            }
+        )
         total += count
     return documents
 
 
 def _sentence(rng: random.Random) -> str:
-    fill = {"a": rng.choice(ACTORS), "b": rng.choice(ACTORS), "city": rng.choice(CITIES),
-            "day": rng.choice(DAYS), "pct": f"{rng.uniform(0.1, 4.9):.1f}", "n": rng.randint(3, 900)}
+    fill = {
+        "a": rng.choice(ACTORS),
+        "b": rng.choice(ACTORS),
+        "city": rng.choice(CITIES),
+        "day": rng.choice(DAYS),
+        "pct": f"{rng.uniform(0.1, 4.9):.1f}",
+        "n": rng.randint(3, 900),
+    }
     template = rng.choice(EVENT_TEMPLATES) if rng.random() < 0.25 else rng.choice(FILLER)
     text = template.format(**fill)
     return text[0].upper() + text[1:]
@@ -123,7 +172,8 @@ def run_bench(sentences: int = 20000, workers: list[int] | None = None) -> str:
             lines.append(
                 f"end-to-end, {n} process(es): {rate:,.0f} sentences/s ({report.events} events stored, "
                 f"{elapsed:.1f} s); bare spaCy parse, {n} process(es): {bare[n]:,.0f} sentences/s; "
-                f"ratio {rate / bare[n]:.2f}")
+                f"ratio {rate / bare[n]:.2f}"
+            )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     lines.append(f"peak RSS: {own:,.0f} MB (main process), {children:,.0f} MB (largest worker)")

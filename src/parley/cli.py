@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,21 +13,28 @@ import typer
 
 from parley.errors import ParleyError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Parley: code diplomatic events (PLOVER/CAMEO) from news text.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Parley: code diplomatic events (PLOVER/CAMEO) from news text.",
+)
 
 EXIT_DOCUMENT_ERRORS = 1
 EXIT_USAGE = 2
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     jsonl = "jsonl"
     table = "table"
     csv = "csv"
 
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default $PARLEY_DB or ./parley.duckdb).")]
-DateOption = Annotated[str | None, typer.Option("--date", help="Publication date YYYY-MM-DD for documents without one.")]
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB file (default $PARLEY_DB or ./parley.duckdb).")
+]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="Publication date YYYY-MM-DD for documents without one.")
+]
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="Processes for parsing.")]
 KbExtra = Annotated[list[Path] | None, typer.Option("--kb-extra", help="Extra knowledge-base YAML files.")]
 FramesExtra = Annotated[list[Path] | None, typer.Option("--frames-extra", help="Extra frame YAML files.")]
@@ -113,8 +120,11 @@ def ingest(
         _fail(error)
     for error in report.errors:
         _report_error(error)
-    typer.echo(f"read {report.read} documents: stored {report.stored}, already stored "
-               f"{report.skipped}, {report.events} events, {len(report.errors)} errors", err=True)
+    typer.echo(
+        f"read {report.read} documents: stored {report.stored}, already stored "
+        f"{report.skipped}, {report.events} events, {len(report.errors)} errors",
+        err=True,
+    )
     raise typer.Exit(EXIT_DOCUMENT_ERRORS if report.errors else 0)
 
 
@@ -158,7 +168,9 @@ def _exists(db: Path | None) -> bool:
 def eval_(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL file, or the PLOVER GSR JSON file.")],
     format_: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    errors: Annotated[Path | None, typer.Option("--errors", help="Write missed and spurious events here.")] = None,
+    errors: Annotated[
+        Path | None, typer.Option("--errors", help="Write missed and spurious events here.")
+    ] = None,
     kb_extra: KbExtra = None,
     frames_extra: FramesExtra = None,
 ):
@@ -168,11 +180,17 @@ def eval_(
     try:
         sentences = load_gold(gold)
     except (OSError, ParleyError) as error:
-        _fail(error if isinstance(error, ParleyError) else ParleyError("P001", path=str(gold), reason=str(error)))
+        _fail(
+            error
+            if isinstance(error, ParleyError)
+            else ParleyError("P001", path=str(gold), reason=str(error))
+        )
     is_gsr = gold.read_text(encoding="utf-8").lstrip().startswith("[")
     scores = evaluate(sentences, _parley(kb_extra, frames_extra), gsr=is_gsr)
     if errors:
-        errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in scores.errors), encoding="utf-8")
+        errors.write_text(
+            "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in scores.errors), encoding="utf-8"
+        )
     if format_ == "json":
         typer.echo(json.dumps(scores.to_dict(), indent=2))
     else:
@@ -181,7 +199,9 @@ def eval_(
 
 @app.command()
 def demo(
-    db: Annotated[Path, typer.Option("--db", help="Where to store the demo database.")] = Path("parley-demo.duckdb"),
+    db: Annotated[Path, typer.Option("--db", help="Where to store the demo database.")] = Path(
+        "parley-demo.duckdb"
+    ),
     workers: WorkersOption = 1,
 ):
     """Ingest the bundled demo corpus and print a summary."""
@@ -210,4 +230,3 @@ def main():  # pragma: no cover
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

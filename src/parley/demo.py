@@ -24,18 +24,26 @@ def run_demo(db: Path, workers: int = 1) -> str:
         report = service.ingest([str(demo_corpus())], store, workers=workers, parley=parley)
         summary = summarise(store)
     elapsed = time.perf_counter() - started
-    head = (f"Parley demo: {report.read} documents read, {report.stored} stored now, "
-            f"{report.skipped} already stored, {len(report.errors)} errors; "
-            f"{elapsed:.1f} s. Database: {db}")
-    tail = (f"\nTry: parley events --db {db} --dyad PRK-USA --format table\n"
-            f"     parley events --db {db} --type SANCTION --since 2017-01-01 --format jsonl")
+    head = (
+        f"Parley demo: {report.read} documents read, {report.stored} stored now, "
+        f"{report.skipped} already stored, {len(report.errors)} errors; "
+        f"{elapsed:.1f} s. Database: {db}"
+    )
+    tail = (
+        f"\nTry: parley events --db {db} --dyad PRK-USA --format table\n"
+        f"     parley events --db {db} --type SANCTION --since 2017-01-01 --format jsonl"
+    )
     return head + "\n\n" + summary + tail
 
 
 def summarise(store: Store) -> str:
     """Events by dyad, the most active actors, and example events with quotes."""
     counts = store.counts()
-    lines = [f"{counts['documents']} documents, {counts['events']} events, {counts['actors']} actors in the knowledge base", ""]
+    lines = [
+        f"{counts['documents']} documents, {counts['events']} events, "
+        f"{counts['actors']} actors in the knowledge base",
+        "",
+    ]
     lines.append("Events by dyad (source -> target), top 12:")
     for source, target, n, goldstein in store.query(
         "SELECT source_country, target_country, count(*) n, round(avg(goldstein), 1) "
@@ -57,5 +65,5 @@ def summarise(store: Store) -> str:
         " SELECT *, row_number() OVER (PARTITION BY event_type ORDER BY confidence DESC, date, event_key) r"
         " FROM events WHERE target_name IS NOT NULL) WHERE r = 1 ORDER BY date LIMIT 12"
     ):
-        lines.append(f"  {date} {event_type:<9} {source} -> {target}: \"{quote}\"")
+        lines.append(f'  {date} {event_type:<9} {source} -> {target}: "{quote}"')
     return "\n".join(lines)

@@ -67,12 +67,25 @@ class Scores:
             tp, fp, fn = self.tp[t], self.fp[t], self.fn[t]
             if tp or fp or fn:
                 tp_, tr_, tf_ = self.prf(t)
-                per_type[t] = {"precision": round(tp_, 3), "recall": round(tr_, 3), "f1": round(tf_, 3),
-                               "tp": tp, "fp": fp, "fn": fn}
-        return {"sentences": self.sentences, "precision": round(p, 3), "recall": round(r, 3),
-                "f1": round(f, 3), "tp": sum(self.tp.values()), "fp": sum(self.fp.values()),
-                "fn": sum(self.fn.values()), "per_type": per_type,
-                "confusion": {f"{g}->{p_}": n for (g, p_), n in sorted(self.confusion.items())}}
+                per_type[t] = {
+                    "precision": round(tp_, 3),
+                    "recall": round(tr_, 3),
+                    "f1": round(tf_, 3),
+                    "tp": tp,
+                    "fp": fp,
+                    "fn": fn,
+                }
+        return {
+            "sentences": self.sentences,
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+            "tp": sum(self.tp.values()),
+            "fp": sum(self.fp.values()),
+            "fn": sum(self.fn.values()),
+            "per_type": per_type,
+            "confusion": {f"{g}->{p_}": n for (g, p_), n in sorted(self.confusion.items())},
+        }
 
 
 def load_gold(path: Path) -> list[GoldSentence]:
@@ -86,12 +99,15 @@ def load_gold(path: Path) -> list[GoldSentence]:
             continue
         try:
             record = json.loads(line)
-            sentences.append(GoldSentence(
-                id=record["id"], text=record["text"],
-                date=date.fromisoformat(record["date"]) if record.get("date") else None,
-                events=[_gold_event(e) for e in record.get("events", [])],
-                optional=[_gold_event(e) for e in record.get("optional", [])],
-            ))
+            sentences.append(
+                GoldSentence(
+                    id=record["id"],
+                    text=record["text"],
+                    date=date.fromisoformat(record["date"]) if record.get("date") else None,
+                    events=[_gold_event(e) for e in record.get("events", [])],
+                    optional=[_gold_event(e) for e in record.get("optional", [])],
+                )
+            )
         except (KeyError, TypeError, ValueError) as error:
             raise ParleyError("P011", path=str(path), line=number, reason=str(error)) from None
     return sentences
@@ -100,8 +116,9 @@ def load_gold(path: Path) -> list[GoldSentence]:
 def _gold_event(record: dict) -> GoldEvent:
     if record["type"] not in PLOVER_TYPES:
         raise ValueError(f"unknown event type {record['type']!r}")
-    return GoldEvent(record["type"], record.get("source"), record.get("target"),
-                     bool(record.get("symmetric", False)))
+    return GoldEvent(
+        record["type"], record.get("source"), record.get("target"), bool(record.get("symmetric", False))
+    )
 
 
 def _load_gsr(path: Path, records: list) -> list[GoldSentence]:
@@ -135,8 +152,14 @@ def evaluate(gold: list[GoldSentence], parley, gsr: bool = False) -> Scores:
     scores = Scores()
     documents = [Document(text=g.text, id=g.id, published=g.date) for g in gold]
     for sentence, coded in zip(gold, parley.code_batch(documents), strict=True):
-        predicted = {(e.event_type, _country(e.source.country, gsr),
-                      _country(e.target.country, gsr) if e.target else None) for e in coded.events}
+        predicted = {
+            (
+                e.event_type,
+                _country(e.source.country, gsr),
+                _country(e.target.country, gsr) if e.target else None,
+            )
+            for e in coded.events
+        }
         score_sentence(sentence, predicted, scores)
         scores.sentences += 1
     return scores
@@ -173,9 +196,14 @@ def score_sentence(sentence: GoldSentence, predicted: set[tuple], scores: Scores
         if prediction not in confused:
             scores.confusion[("NONE", prediction[0])] += 1
     if missed or unmatched:
-        scores.errors.append({"id": sentence.id, "text": sentence.text,
-                              "missed": [g.__dict__ for g in missed],
-                              "spurious": sorted(map(list, unmatched), key=str)})
+        scores.errors.append(
+            {
+                "id": sentence.id,
+                "text": sentence.text,
+                "missed": [g.__dict__ for g in missed],
+                "spurious": sorted(map(list, unmatched), key=str),
+            }
+        )
 
 
 def _dyad_matches(gold: GoldEvent, prediction: tuple) -> bool:
@@ -198,14 +226,20 @@ def _match(gold: GoldEvent, candidates: set[tuple]) -> set[tuple]:
 def format_report(scores: Scores, title: str) -> str:
     """A plain-text report: overall, per type, and the confusion table."""
     p, r, f = scores.prf()
-    lines = [f"{title}: {scores.sentences} sentences",
-             f"overall  P={p:.3f}  R={r:.3f}  F1={f:.3f}  (tp={sum(scores.tp.values())} "
-             f"fp={sum(scores.fp.values())} fn={sum(scores.fn.values())})", "",
-             f"{'type':<10} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    lines = [
+        f"{title}: {scores.sentences} sentences",
+        f"overall  P={p:.3f}  R={r:.3f}  F1={f:.3f}  (tp={sum(scores.tp.values())} "
+        f"fp={sum(scores.fp.values())} fn={sum(scores.fn.values())})",
+        "",
+        f"{'type':<10} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}",
+    ]
     for t in PLOVER_TYPES:
         if scores.tp[t] or scores.fp[t] or scores.fn[t]:
             tp_, tr_, tf_ = scores.prf(t)
-            lines.append(f"{t:<10} {tp_:6.3f} {tr_:6.3f} {tf_:6.3f} {scores.tp[t]:4d} {scores.fp[t]:4d} {scores.fn[t]:4d}")
+            lines.append(
+                f"{t:<10} {tp_:6.3f} {tr_:6.3f} {tf_:6.3f} "
+                f"{scores.tp[t]:4d} {scores.fp[t]:4d} {scores.fn[t]:4d}"
+            )
     lines += ["", "confusion (gold -> predicted, off-diagonal only):"]
     table = defaultdict(list)
     for (g, pred), n in sorted(scores.confusion.items()):

@@ -97,7 +97,11 @@ class Event:
     def key(self) -> str:
         """A stable key: the same event found twice in the same place gets the same key."""
         parts = [
-            self.doc_id, str(self.char_start), str(self.char_end), self.event_type,
-            self.source.actor_id, self.target.actor_id if self.target else "",
+            self.doc_id,
+            str(self.char_start),
+            str(self.char_end),
+            self.event_type,
+            self.source.actor_id,
+            self.target.actor_id if self.target else "",
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]

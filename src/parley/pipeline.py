@@ -76,8 +76,9 @@ class Parley:
         ]
 
 
-def code_documents(items: Iterable[Document | ParleyError], workers: int = 1,
-                   chunk: int = 32, parley: Parley | None = None) -> Iterator[Coded | ParleyError]:
+def code_documents(
+    items: Iterable[Document | ParleyError], workers: int = 1, chunk: int = 32, parley: Parley | None = None
+) -> Iterator[Coded | ParleyError]:
     """Code a stream of documents; errors pass through in order, so callers can report them."""
     if workers <= 1:
         parley = parley or Parley()
@@ -89,6 +90,8 @@ def code_documents(items: Iterable[Document | ParleyError], workers: int = 1,
         return
     context = multiprocessing.get_context("fork")
     extras = (parley.kb_extra, parley.frames_extra) if parley else ([], [])
+    global _WORKER
+    _WORKER = parley  # forked workers inherit the loaded pipeline instead of reading files again
     # Batches are read and submitted from this thread, a few at a time: pool.imap would drain the
     # input in a helper thread, unbounded, and the input may be reading the store.
     in_flight: deque = deque()
@@ -106,7 +109,8 @@ _WORKER: Parley | None = None
 
 def _init_worker(kb_extra, frames_extra) -> None:
     global _WORKER
-    _WORKER = Parley(kb_extra, frames_extra)
+    if _WORKER is None:
+        _WORKER = Parley(kb_extra, frames_extra)
     _WORKER.coder  # noqa: B018 - load everything once per worker
 
 

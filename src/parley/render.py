@@ -7,10 +7,28 @@ import json
 import sys
 from collections.abc import Iterable
 
-CSV_COLUMNS = ["doc_id", "sentence", "char_start", "char_end", "event_type", "mode", "cameo",
-               "goldstein", "quad_class", "plover_score", "source_country", "source_name",
-               "target_country", "target_name", "date", "date_precision", "date_text",
-               "confidence", "rule", "quote"]
+CSV_COLUMNS = [
+    "doc_id",
+    "sentence",
+    "char_start",
+    "char_end",
+    "event_type",
+    "mode",
+    "cameo",
+    "goldstein",
+    "quad_class",
+    "plover_score",
+    "source_country",
+    "source_name",
+    "target_country",
+    "target_name",
+    "date",
+    "date_precision",
+    "date_text",
+    "confidence",
+    "rule",
+    "quote",
+]
 
 
 class EventPrinter:
@@ -55,9 +73,13 @@ def print_table(records: list[dict]) -> None:
     for name in ("date", "type", "cameo", "source", "target", "quote"):
         table.add_column(name, overflow="fold")
     for r in records:
-        table.add_row(r["date"] or "", r["event_type"], r["cameo"],
-                      f"{r['source']['name']} ({r['source']['country']})",
-                      f"{r['target']['name']} ({r['target']['country']})" if r["target"] else "",
-                      r["quote"])
+        table.add_row(
+            r["date"] or "",
+            r["event_type"],
+            r["cameo"],
+            f"{r['source']['name']} ({r['source']['country']})",
+            f"{r['target']['name']} ({r['target']['country']})" if r["target"] else "",
+            r["quote"],
+        )
     Console().print(table)
     Console().print(f"{len(records)} events")

@@ -8,8 +8,8 @@ from datetime import date
 
 from parley.errors import ParleyError
 from parley.ingest import read_inputs, read_stdin
-from parley.pipeline import Coded, Parley, code_documents
 from parley.models import Document
+from parley.pipeline import Coded, Parley, code_documents
 from parley.store import Store
 
 
@@ -29,15 +29,22 @@ def read(paths: list[str], default_date: date | None = None) -> Iterator:
     return read_inputs(paths, default_date) if paths else read_stdin(default_date=default_date)
 
 
-def code(paths: list[str], default_date: date | None = None, workers: int = 1,
-         parley: Parley | None = None) -> Iterator[Coded | ParleyError]:
+def code(
+    paths: list[str], default_date: date | None = None, workers: int = 1, parley: Parley | None = None
+) -> Iterator[Coded | ParleyError]:
     """Code documents from paths or stdin; errors come through in order."""
     return code_documents(read(paths, default_date), workers=workers, parley=parley)
 
 
-def ingest(paths: list[str], store: Store, default_date: date | None = None, workers: int = 1,
-           parley: Parley | None = None, batch: int = 64,
-           on_progress: Callable[[IngestReport], None] | None = None) -> IngestReport:
+def ingest(
+    paths: list[str],
+    store: Store,
+    default_date: date | None = None,
+    workers: int = 1,
+    parley: Parley | None = None,
+    batch: int = 64,
+    on_progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
     """Code documents and store them, skipping those already stored (without parsing them)."""
     report = IngestReport()
     pending: list[Coded] = []

@@ -16,10 +16,24 @@ from parley.errors import ParleyError
 
 Kind = Literal["state", "igo", "organ", "institution", "party", "media", "group", "person"]
 ROLES = {
-    "head_of_state", "head_of_government", "leader", "vice_president", "foreign_minister",
-    "defense_minister", "unification_minister", "chief_cabinet_secretary",
-    "national_security_advisor", "spokesperson", "envoy", "secretary_general", "party_official",
-    "military_chief", "intelligence_chief", "minister", "ambassador", "other",
+    "head_of_state",
+    "head_of_government",
+    "leader",
+    "vice_president",
+    "foreign_minister",
+    "defense_minister",
+    "unification_minister",
+    "chief_cabinet_secretary",
+    "national_security_advisor",
+    "spokesperson",
+    "envoy",
+    "secretary_general",
+    "party_official",
+    "military_chief",
+    "intelligence_chief",
+    "minister",
+    "ambassador",
+    "other",
 }
 CODE = r"^[A-Z]{3}$"
 
@@ -74,10 +88,10 @@ class Actor(BaseModel):
 class Lexicon:
     """Words that are not actors but help resolve them: sector nouns and role words."""
 
-    sectors: dict[str, str] = field(default_factory=dict)   # "troops" -> "MIL"
+    sectors: dict[str, str] = field(default_factory=dict)  # "troops" -> "MIL"
     roles: dict[str, list[str]] = field(default_factory=dict)  # "president" -> [head_of_state]
-    titles: set[str] = field(default_factory=set)          # words that precede a name
-    places: list[str] = field(default_factory=list)        # "Sea of Japan": no actor
+    titles: set[str] = field(default_factory=set)  # words that precede a name
+    places: list[str] = field(default_factory=list)  # "Sea of Japan": no actor
 
 
 @dataclass
@@ -100,8 +114,10 @@ class KnowledgeBase:
         found: list[Actor] = []
         for role in roles:
             for actor in self.actors.values():
-                if actor.kind == "person" and actor not in found and any(
-                    r.role == role and r.of == country and r.holds_on(day) for r in actor.roles
+                if (
+                    actor.kind == "person"
+                    and actor not in found
+                    and any(r.role == role and r.of == country and r.holds_on(day) for r in actor.roles)
                 ):
                     found.append(actor)
             if found:
@@ -146,5 +162,6 @@ def load_lexicon(path: Path) -> Lexicon:
     data = load_yaml(path)
     sectors = {word: sector for sector, words in data["sectors"].items() for word in words}
     roles = {word: list(kinds) for word, kinds in data["roles"].items()}
-    return Lexicon(sectors=sectors, roles=roles, titles=set(data.get("titles", [])),
-                   places=list(data.get("places", [])))
+    return Lexicon(
+        sectors=sectors, roles=roles, titles=set(data.get("titles", [])), places=list(data.get("places", []))
+    )

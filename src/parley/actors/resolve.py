@@ -20,14 +20,63 @@ PRONOUNS_PERSON = {"he", "him", "his", "she", "her"}
 PRONOUNS_GROUP = {"it", "its", "they", "them", "their", "itself", "themselves"}
 # Modifiers that say the noun is not the actor itself ("North Korean territory").
 # Nouns for what an actor says: "a commentary released by the DPRK" speaks for the DPRK.
-VOICE_NOUNS = {"commentary", "statement", "editorial", "article", "report", "declaration",
-               "communique", "letter", "message", "notice", "announcement", "press release",
-               "spokesman", "spokeswoman", "spokesperson", "release"}
-QUANTITIES = {"hundred", "hundreds", "thousand", "thousands", "ten", "tens", "dozen", "dozens",
-              "million", "millions", "group", "number", "crowd", "delegation", "team", "band",
-              "some", "many", "all", "most", "several", "contingent", "unit", "batch"}
-NON_ACTOR_HEADS = {"territory", "soil", "waters", "border", "coast", "airspace", "city", "capital",
-                   "peninsula", "region", "side_no"}
+VOICE_NOUNS = {
+    "commentary",
+    "statement",
+    "editorial",
+    "article",
+    "report",
+    "declaration",
+    "communique",
+    "letter",
+    "message",
+    "notice",
+    "announcement",
+    "press release",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "release",
+}
+QUANTITIES = {
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "ten",
+    "tens",
+    "dozen",
+    "dozens",
+    "million",
+    "millions",
+    "group",
+    "number",
+    "crowd",
+    "delegation",
+    "team",
+    "band",
+    "some",
+    "many",
+    "all",
+    "most",
+    "several",
+    "contingent",
+    "unit",
+    "batch",
+}
+NON_ACTOR_HEADS = {
+    "territory",
+    "soil",
+    "waters",
+    "border",
+    "coast",
+    "airspace",
+    "city",
+    "capital",
+    "peninsula",
+    "region",
+    "side_no",
+}
 
 
 @dataclass
@@ -57,8 +106,9 @@ class ActorResolver:
                     self.surnames.setdefault(surname, []).append(actor.id)
 
     # ---------------------------------------------------------------- public
-    def resolve(self, head, mentions: dict[int, ActorMention], day: date | None,
-                ctx: DocContext) -> list[ActorRef]:
+    def resolve(
+        self, head, mentions: dict[int, ActorMention], day: date | None, ctx: DocContext
+    ) -> list[ActorRef]:
         """Actors named by the noun phrase headed by `head` (several when coordinated inside)."""
         if head.pos_ == "PRON" or head.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
             return self.resolve_pronoun(head, mentions, day, ctx)
@@ -106,7 +156,11 @@ class ActorResolver:
         doc = head.doc
         text = doc[mention.start : mention.end].text
         last = doc[mention.end - 1]
-        if mention.via == "demonym" and last.tag_ in ("NNPS", "NNS") and last.dep_ not in ("amod", "compound"):
+        if (
+            mention.via == "demonym"
+            and last.tag_ in ("NNPS", "NNS")
+            and last.dep_ not in ("amod", "compound")
+        ):
             # "North Koreans" as a noun: the people, not the state
             sector = sector or "CVL"
         if actor.kind == "person" and sector and sector != "GOV":
@@ -132,7 +186,17 @@ class ActorResolver:
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 refs = self.resolve(obj, mentions, day, ctx)
                 states = [self.kb.country_actor(r.country) for r in refs if self.kb.country_actor(r.country)]
-                return [make_ref(states[0], _phrase_text(head, mentions[obj.i]) if obj.i in mentions else head.text, "CVL")] if states else []
+                return (
+                    [
+                        make_ref(
+                            states[0],
+                            _phrase_text(head, mentions[obj.i]) if obj.i in mentions else head.text,
+                            "CVL",
+                        )
+                    ]
+                    if states
+                    else []
+                )
         return []
 
     def _across_border(self, head, mentions, day, ctx) -> list[ActorRef]:
@@ -156,11 +220,18 @@ class ActorResolver:
         """'a Foreign Ministry spokesman' with no country: the state this sentence is about."""
         named = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
         sector = self._sector_word(head)
-        if not named or sector is None or not any(t.lower_ in ("ministry", "office", "department") for t in named):
+        if (
+            not named
+            or sector is None
+            or not any(t.lower_ in ("ministry", "office", "department") for t in named)
+        ):
             return []
         sentence = head.sent
-        states = [m for i, m in sorted(mentions.items()) if sentence.start <= i < head.i
-                  and self.kb.actors[m.actor_id].kind == "state"]
+        states = [
+            m
+            for i, m in sorted(mentions.items())
+            if sentence.start <= i < head.i and self.kb.actors[m.actor_id].kind == "state"
+        ]
         if states:
             return [make_ref(self.kb.actors[states[-1].actor_id], _phrase_text(head, states[-1]), "GOV")]
         for ref in reversed(ctx.recent):
@@ -219,11 +290,20 @@ class ActorResolver:
         candidates = self.surnames.get(head.text, [])
         if not has_title or not candidates:
             return None
-        given = [t.text for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"
-                 and t.text not in self.kb.lexicon.titles and t.i == head.i - 1]
+        given = [
+            t.text
+            for t in head.lefts
+            if t.dep_ == "compound"
+            and t.pos_ == "PROPN"
+            and t.text not in self.kb.lexicon.titles
+            and t.i == head.i - 1
+        ]
         if given:  # "Tom King" is not Robert King
-            candidates = [a for a in candidates
-                          if any(f"{given[0]} {head.text}" in n for n in self.kb.actors[a].names["en"])]
+            candidates = [
+                a
+                for a in candidates
+                if any(f"{given[0]} {head.text}" in n for n in self.kb.actors[a].names["en"])
+            ]
         if day is not None:
             candidates = [a for a in candidates if any(r.holds_on(day) for r in self.kb.actors[a].roles)]
         if len(candidates) != 1:
@@ -252,7 +332,9 @@ class ActorResolver:
     def _earlier_subject(self, head, mentions, day, ctx, person: bool) -> list[ActorRef]:
         plural = head.lower_ in ("they", "them", "their", "themselves")
         for token in reversed(head.doc[head.sent.start : head.i]):
-            if token.dep_ not in ("nsubj", "nsubjpass") and not (token.dep_ == "pobj" and token.head.dep_ == "agent"):
+            if token.dep_ not in ("nsubj", "nsubjpass") and not (
+                token.dep_ == "pobj" and token.head.dep_ == "agent"
+            ):
                 continue
             if token.pos_ == "PRON":
                 continue
@@ -279,11 +361,22 @@ class ActorResolver:
 def make_ref(actor: Actor, text: str, sector: str | None = None) -> ActorRef:
     """An ActorRef for `actor`, narrowed to `sector` when a sector word says so."""
     if sector is None or sector == actor.sector or actor.kind not in ("state",):
-        return ActorRef(text=text, actor_id=actor.id, name=actor.name, country=actor.country,
-                        sector=actor.sector if actor.kind != "state" else (sector or actor.sector),
-                        cameo=actor.cameo)
-    return ActorRef(text=text, actor_id=actor.id, name=actor.name, country=actor.country,
-                    sector=sector, cameo=actor.country + sector)
+        return ActorRef(
+            text=text,
+            actor_id=actor.id,
+            name=actor.name,
+            country=actor.country,
+            sector=actor.sector if actor.kind != "state" else (sector or actor.sector),
+            cameo=actor.cameo,
+        )
+    return ActorRef(
+        text=text,
+        actor_id=actor.id,
+        name=actor.name,
+        country=actor.country,
+        sector=sector,
+        cameo=actor.country + sector,
+    )
 
 
 def core_tokens(head) -> list:
@@ -297,7 +390,11 @@ def core_tokens(head) -> list:
                 stack.append(child)
             elif child.dep_ == "prep" and child.lower_ in CORE_PREPS:
                 stack.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ == "conj" and token.i != head.i and token.dep_ in ("amod", "compound", "pobj", "poss", "nmod"):
+            elif (
+                child.dep_ == "conj"
+                and token.i != head.i
+                and token.dep_ in ("amod", "compound", "pobj", "poss", "nmod")
+            ):
                 stack.append(child)
     return tokens
 
@@ -341,5 +438,11 @@ def _fits(ref: ActorRef, kb: KnowledgeBase, person: bool | None) -> bool:
 
 
 def _retext(ref: ActorRef, text: str) -> ActorRef:
-    return ActorRef(text=text, actor_id=ref.actor_id, name=ref.name, country=ref.country,
-                    sector=ref.sector, cameo=ref.cameo)
+    return ActorRef(
+        text=text,
+        actor_id=ref.actor_id,
+        name=ref.name,
+        country=ref.country,
+        sector=ref.sector,
+        cameo=ref.cameo,
+    )

@@ -16,7 +16,10 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -55,8 +58,7 @@ class DateExpression:
     precision: str | None  # "day", "week", "month" or "year"
 
 
-def find_dates(text: str, anchor: date | None, offset: int = 0,
-               future: bool = False) -> list[DateExpression]:
+def find_dates(text: str, anchor: date | None, offset: int = 0, future: bool = False) -> list[DateExpression]:
     """Every date expression in `text`, resolved against `anchor` (None when it cannot be)."""
     found: list[DateExpression] = []
     taken: list[tuple[int, int]] = []
@@ -68,8 +70,9 @@ def find_dates(text: str, anchor: date | None, offset: int = 0,
             if precision is None:
                 continue
             taken.append((match.start(), match.end()))
-            found.append(DateExpression(offset + match.start(), offset + match.end(),
-                                        match.group(0), value, precision))
+            found.append(
+                DateExpression(offset + match.start(), offset + match.end(), match.group(0), value, precision)
+            )
     return sorted(found, key=lambda d: d.start)
 
 

@@ -83,11 +83,21 @@ def place_heads(trigger, place: str, obj):
     if place == "dobj":
         return [obj] if obj is not None else []
     if place == "clause.nsubj":  # "its demand that Israel ease ...": the clause's subject
-        return [s for c in trigger.children if c.dep_ in ("acl", "ccomp", "relcl") and c.dep_ != "relcl"
-                for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
+        return [
+            s
+            for c in trigger.children
+            if c.dep_ in ("acl", "ccomp", "relcl") and c.dep_ != "relcl"
+            for s in c.children
+            if s.dep_ in ("nsubj", "nsubjpass")
+        ]
     if place == "ccomp.nsubj":
-        return [s for c in trigger.children if c.dep_ == "ccomp"
-                for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
+        return [
+            s
+            for c in trigger.children
+            if c.dep_ == "ccomp"
+            for s in c.children
+            if s.dep_ in ("nsubj", "nsubjpass")
+        ]
     if place == "xobj":
         has_xcomp = any(c.dep_ in ("xcomp", "ccomp") for c in trigger.children)
         return [obj] if obj is not None and has_xcomp else []
@@ -96,11 +106,23 @@ def place_heads(trigger, place: str, obj):
             p for c in trigger.children if c.dep_ == "dative" for p in c.children if p.dep_ == "pobj"
         ]
     if place == "obj.acl":  # "drills encircling Taiwan"
-        return [d for a in (obj.children if obj is not None else []) if a.dep_ == "acl"
-                for d in a.children if d.dep_ in ("dobj", "obj")]
+        return [
+            d
+            for a in (obj.children if obj is not None else [])
+            if a.dep_ == "acl"
+            for d in a.children
+            if d.dep_ in ("dobj", "obj")
+        ]
     if place == "nested.against":  # "in a show of force against North Korea"
-        return [o for p in trigger.children if p.dep_ == "prep" for t in p.subtree
-                if t.dep_ == "prep" and t.lower_ == "against" for o in t.children if o.dep_ == "pobj"]
+        return [
+            o
+            for p in trigger.children
+            if p.dep_ == "prep"
+            for t in p.subtree
+            if t.dep_ == "prep" and t.lower_ == "against"
+            for o in t.children
+            if o.dep_ == "pobj"
+        ]
     if place.startswith("obj."):
         if obj is None:
             return []

@@ -10,31 +10,118 @@ from parley.actors.matcher import ActorMention, AliasMatcher
 from parley.actors.resolve import ActorResolver, DocContext
 from parley.dates import DateExpression, find_dates
 from parley.events.args import (
-    direct_object, expand, is_passive, object_words, place_heads, subject_heads,
+    direct_object,
+    expand,
+    is_passive,
+    object_words,
+    place_heads,
+    subject_heads,
 )
 from parley.events.frames import Frame, FrameSet, quad_class
 from parley.events.gating import FUTURE, SKIP, Gate
 from parley.models import ActorRef, Document, Event
 
-
 # Frame types whose target may sit in the complement clause.
 CONTENT_TYPES = {"AGREE", "REJECT", "REQUEST", "THREATEN", "ACCUSE", "PROTEST"}
 # Common nouns that stand for people who can be hosted, helped or recognised.
-PEOPLE_WORDS = {"delegation", "delegations", "envoy", "envoys", "officials", "official", "diplomats",
-                "diplomat", "leader", "leaders", "minister", "ministers", "counterpart", "counterparts",
-                "president", "premier", "team", "emissary", "government", "regime", "troops", "people",
-                "refugees", "victims", "civilians", "citizens", "nationals", "activists", "journalists",
-                "state", "country", "nation", "authority", "authorities", "administration"}
+PEOPLE_WORDS = {
+    "delegation",
+    "delegations",
+    "envoy",
+    "envoys",
+    "officials",
+    "official",
+    "diplomats",
+    "diplomat",
+    "leader",
+    "leaders",
+    "minister",
+    "ministers",
+    "counterpart",
+    "counterparts",
+    "president",
+    "premier",
+    "team",
+    "emissary",
+    "government",
+    "regime",
+    "troops",
+    "people",
+    "refugees",
+    "victims",
+    "civilians",
+    "citizens",
+    "nationals",
+    "activists",
+    "journalists",
+    "state",
+    "country",
+    "nation",
+    "authority",
+    "authorities",
+    "administration",
+}
 # Types whose recipient may be the state where the act takes place.
-LOCATED_TYPES = {"AGREE", "AID", "COERCE", "MOBILIZE", "ASSAULT", "PROTEST", "SANCTION", "RETREAT",
-                 "CONCEDE", "THREATEN", "REJECT"}
+LOCATED_TYPES = {
+    "AGREE",
+    "AID",
+    "COERCE",
+    "MOBILIZE",
+    "ASSAULT",
+    "PROTEST",
+    "SANCTION",
+    "RETREAT",
+    "CONCEDE",
+    "THREATEN",
+    "REJECT",
+}
 # "China turned down a US request": the request was made to whoever answers it.
-RESPONSE_VERBS = {"reject", "turn", "rebuff", "dismiss", "accept", "welcome", "refuse", "decline",
-                  "spurn", "ignore", "heed", "answer", "consider", "receive"}
-RESPONSE_NOUNS = {"request", "demand", "demands", "appeal", "call", "offer", "proposal", "invitation",
-                  "ultimatum", "warning", "threat", "pledge", "promise"}
-REACTION_VERBS = {"draw", "earn", "receive", "prompt", "provoke", "trigger", "spark", "attract",
-                  "invite", "face", "meet", "get", "elicit"}
+RESPONSE_VERBS = {
+    "reject",
+    "turn",
+    "rebuff",
+    "dismiss",
+    "accept",
+    "welcome",
+    "refuse",
+    "decline",
+    "spurn",
+    "ignore",
+    "heed",
+    "answer",
+    "consider",
+    "receive",
+}
+RESPONSE_NOUNS = {
+    "request",
+    "demand",
+    "demands",
+    "appeal",
+    "call",
+    "offer",
+    "proposal",
+    "invitation",
+    "ultimatum",
+    "warning",
+    "threat",
+    "pledge",
+    "promise",
+}
+REACTION_VERBS = {
+    "draw",
+    "earn",
+    "receive",
+    "prompt",
+    "provoke",
+    "trigger",
+    "spark",
+    "attract",
+    "invite",
+    "face",
+    "meet",
+    "get",
+    "elicit",
+}
 PHRASAL_PARTICLES = {"off", "out", "down", "back", "away"}
 # Types where coordinated actors with no target act towards each other ("X and Y agreed").
 PAIRED_TYPES = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "ASSAULT"}
@@ -81,8 +168,9 @@ class EventCoder:
         words = [t.text for t in sentence]
         mentions: dict[int, ActorMention] = {}
         for found in self.matcher.find(words):
-            shifted = ActorMention(found.start + sentence.start, found.end + sentence.start,
-                                   found.actor_id, found.via)
+            shifted = ActorMention(
+                found.start + sentence.start, found.end + sentence.start, found.actor_id, found.via
+            )
             for i in range(shifted.start, shifted.end):
                 mentions[i] = shifted
         dates = find_dates(sentence.text, document.published, offset=sentence.start_char)
@@ -109,7 +197,9 @@ class EventCoder:
         for token in sentence:
             if token.i in consumed or token.pos_ not in ("NOUN", "PROPN"):
                 continue
-            for frame in self.frames.by_noun.get(token.lemma_.lower(), ()) or self.frames.by_noun.get(token.lower_, ()):
+            for frame in self.frames.by_noun.get(token.lemma_.lower(), ()) or self.frames.by_noun.get(
+                token.lower_, ()
+            ):
                 trigger = self._try_noun(token, frame, mentions, document, ctx)
                 if trigger is not None:
                     if trigger.status != SKIP and trigger.sources:
@@ -120,7 +210,9 @@ class EventCoder:
     def _try_verb(self, verb, frame: Frame, mentions, document, ctx, consumed) -> Trigger | None:
         """The trigger if the frame's constraints hold; None lets the next frame try."""
         obj = direct_object(verb)
-        adjectival = frame.adjectival and is_passive(verb) and not any(c.dep_ == "agent" for c in verb.children)
+        adjectival = (
+            frame.adjectival and is_passive(verb) and not any(c.dep_ == "agent" for c in verb.children)
+        )
         if adjectival:
             obj = None
         if not self._constraints_hold(verb, frame, obj):
@@ -202,7 +294,9 @@ class EventCoder:
         for holder in holders:
             for place in _places(holder):
                 refs = self.resolver.resolve(place, mentions, day, ctx)
-                states = [r for r in refs if self.kb.get(r.actor_id) and self.kb.get(r.actor_id).kind == "state"]
+                states = [
+                    r for r in refs if self.kb.get(r.actor_id) and self.kb.get(r.actor_id).kind == "state"
+                ]
                 if states and states[0].country not in own:
                     return [(states[0], place)]
         return []
@@ -210,7 +304,9 @@ class EventCoder:
     def _reaction_target(self, noun, mentions, day, ctx, sources):
         """'X's launch drew a rebuke from Pyongyang', 'earned it a rebuke': the target is who drew it."""
         verb = noun.head
-        reacting = verb.lemma_ in REACTION_VERBS or (verb.lemma_ in RESPONSE_VERBS and noun.lemma_ in RESPONSE_NOUNS)
+        reacting = verb.lemma_ in REACTION_VERBS or (
+            verb.lemma_ in RESPONSE_VERBS and noun.lemma_ in RESPONSE_NOUNS
+        )
         if noun.dep_ != "dobj" or not reacting:
             return []
         heads = [c for c in verb.children if c.dep_ in ("dative", "iobj")] or subject_heads(verb)
@@ -227,13 +323,28 @@ class EventCoder:
                 found += self._refs(subjects, mentions, day, ctx)
                 continue
             if clause.dep_ == "ccomp":
-                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+                subjects = [
+                    c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"
+                ]
                 refs = self._refs(subjects, mentions, day, ctx)
                 if refs and verb.lemma_ not in ("warn", "vow", "threaten", "pledge", "promise"):
                     return refs
             obj = direct_object(clause)
-            for place in ("dobj", "with", "to", "on", "against", "at", "obj.on", "obj.against", "obj.with",
-                          "obj.to", "obj.for", "for", "by"):
+            for place in (
+                "dobj",
+                "with",
+                "to",
+                "on",
+                "against",
+                "at",
+                "obj.on",
+                "obj.against",
+                "obj.with",
+                "obj.to",
+                "obj.for",
+                "for",
+                "by",
+            ):
                 refs = self._refs(place_heads(clause, place, obj), mentions, day, ctx)
                 if refs:
                     found += refs
@@ -255,7 +366,9 @@ class EventCoder:
             return False
         if frame.clause_modal and not any(
             a.dep_ == "aux" and a.lower_ in frame.clause_modal
-            for c in verb.children if c.dep_ == "ccomp" for a in c.children
+            for c in verb.children
+            if c.dep_ == "ccomp"
+            for a in c.children
         ):
             return False
         if frame.particle_or_prep:
@@ -300,7 +413,9 @@ class EventCoder:
             kind = actor.kind if actor else "none"
             if kind == "state" and ref.sector in ("CVL",):
                 kind = "person"
-            if kind in kinds or (kind in ("institution", "party", "media", "organ", "igo") and "state" in kinds):
+            if kind in kinds or (
+                kind in ("institution", "party", "media", "organ", "igo") and "state" in kinds
+            ):
                 return True
         return False
 
@@ -313,7 +428,9 @@ class EventCoder:
         if frame.subject_sector_not and sectors & set(frame.subject_sector_not):
             return False
         if frame.subject_kind:
-            kinds = {(self.kb.get(ref.actor_id).kind if self.kb.get(ref.actor_id) else None) for ref, _ in sources}
+            kinds = {
+                (self.kb.get(ref.actor_id).kind if self.kb.get(ref.actor_id) else None) for ref, _ in sources
+            }
             if not kinds & set(frame.subject_kind):
                 return False
         return True
@@ -358,7 +475,9 @@ class EventCoder:
         heads = _modifier_heads(noun)
         holders = [noun] + ([noun.head] if noun.dep_ == "dobj" and noun.head.lemma_ in REACTION_VERBS else [])
         for holder in holders:  # "drew a rebuke from Pyongyang"
-            for prep in (c for c in holder.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")):
+            for prep in (
+                c for c in holder.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")
+            ):
                 heads.extend(c for c in prep.children if c.dep_ == "pobj")
         refs = []
         compounds = [h for h in heads if h.dep_ == "compound" and h.i in mentions]
@@ -366,8 +485,13 @@ class EventCoder:
             mention = mentions.get(head.i)
             if mention is not None and mention.via == "metonym" and head.dep_ == "compound":
                 continue  # "the Hanoi summit": a place, not a party
-            if venue and mention is not None and head.dep_ == "compound" and len(compounds) == 1 \
-                    and self.kb.actors[mention.actor_id].kind == "state":
+            if (
+                venue
+                and mention is not None
+                and head.dep_ == "compound"
+                and len(compounds) == 1
+                and self.kb.actors[mention.actor_id].kind == "state"
+            ):
                 continue  # "the Singapore summit": one state named before a meeting is its venue
             for ref in self.resolver.resolve(head, mentions, day, ctx):
                 if all(ref.actor_id != r.actor_id for r, _ in refs):
@@ -422,13 +546,23 @@ class EventCoder:
         if source[1].pos_ == "PRON":
             confidence -= 0.15
         return Event(
-            doc_id=document.id, sentence=index, char_start=start, char_end=end,
-            quote=text[start:end], event_type=trigger.event_type, mode=trigger.mode,
-            contexts=contexts, cameo=trigger.cameo,
-            goldstein=self.frames.goldstein_for(trigger.cameo), quad_class=quad_class(trigger.cameo),
+            doc_id=document.id,
+            sentence=index,
+            char_start=start,
+            char_end=end,
+            quote=text[start:end],
+            event_type=trigger.event_type,
+            mode=trigger.mode,
+            contexts=contexts,
+            cameo=trigger.cameo,
+            goldstein=self.frames.goldstein_for(trigger.cameo),
+            quad_class=quad_class(trigger.cameo),
             plover_score=self.frames.plover_score(trigger.event_type, trigger.mode),
-            source=source[0], target=target[0] if target else None,
-            date=when[0], date_precision=when[1], date_text=when[2],
+            source=source[0],
+            target=target[0] if target else None,
+            date=when[0],
+            date_precision=when[1],
+            date_text=when[2],
             confidence=round(max(0.05, min(confidence, 0.99)), 2),
             rule=frame.id + (":future" if trigger.status == FUTURE else ""),
         )
@@ -506,8 +640,16 @@ def _share_targets(events: list[Event], triggers: list[Trigger]) -> list[Event]:
     for event in events:
         if event.target is not None or event.event_type != "THREATEN":
             continue
-        trigger = next((t for t in triggers if t.event_type == "THREATEN" and t.sources
-                        and t.sources[0][0].actor_id == event.source.actor_id), None)
+        trigger = next(
+            (
+                t
+                for t in triggers
+                if t.event_type == "THREATEN"
+                and t.sources
+                and t.sources[0][0].actor_id == event.source.actor_id
+            ),
+            None,
+        )
         if trigger is None or trigger.token.dep_ != "conj" or trigger.token.head.i not in by_token:
             continue
         partner = by_token[trigger.token.head.i]
@@ -530,8 +672,13 @@ def _places(holder):
             if prep.lower_ in ("in", "inside", "across"):
                 yield pobj
             elif prep.lower_ == "to":
-                yield from (o for p in pobj.children if p.dep_ == "prep" and p.lower_ == "in"
-                            for o in p.children if o.dep_ == "pobj")
+                yield from (
+                    o
+                    for p in pobj.children
+                    if p.dep_ == "prep" and p.lower_ == "in"
+                    for o in p.children
+                    if o.dep_ == "pobj"
+                )
 
 
 def _clauses(verb):
@@ -539,11 +686,18 @@ def _clauses(verb):
     complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
     purposes = [c for c in verb.children if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
     complements += purposes + [g for p in purposes for g in p.children if g.dep_ == "ccomp"]
-    conditions = [c for c in verb.children if c.dep_ == "advcl"
-                  and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)]
+    conditions = [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+    ]
     for clause in complements:
-        conditions += [c for c in clause.children if c.dep_ == "advcl"
-                       and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)]
+        conditions += [
+            c
+            for c in clause.children
+            if c.dep_ == "advcl"
+            and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+        ]
     return complements + conditions
 
 
@@ -560,5 +714,11 @@ def _modifier_heads(noun) -> list:
 def _with_sector(ref: ActorRef, sector: str) -> ActorRef:
     if ref.sector == sector:
         return ref
-    return ActorRef(text=ref.text, actor_id=ref.actor_id, name=ref.name, country=ref.country,
-                    sector=sector, cameo=ref.country + sector if len(ref.cameo) >= 3 else ref.cameo)
+    return ActorRef(
+        text=ref.text,
+        actor_id=ref.actor_id,
+        name=ref.name,
+        country=ref.country,
+        sector=sector,
+        cameo=ref.country + sector if len(ref.cameo) >= 3 else ref.cameo,
+    )

@@ -14,8 +14,22 @@ from parley.datafiles import load_yaml, package_data
 from parley.errors import ParleyError
 
 PLOVER_TYPES = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 )
 
 
@@ -40,11 +54,11 @@ class Frame(BaseModel):
     requires_word_if_object: dict[str, list[str]] = {}
     requires_target: bool = False
     excludes_word: list[str] = []
-    clause_modal: list[str] = []   # "said that X must ...": a complement clause with this modal
-    adjectival: bool = False       # "is opposed to", "is committed to": the passive subject acts
-    pair_satisfies: bool = False   # coordinated actors stand in for `requires_word` ("X and Y held drills")
-    adjective: bool = False        # the trigger must be a predicate adjective ("is willing to")
-    no_complement: bool = False    # "called X" the phone call, not "called X an enemy"
+    clause_modal: list[str] = []  # "said that X must ...": a complement clause with this modal
+    adjectival: bool = False  # "is opposed to", "is committed to": the passive subject acts
+    pair_satisfies: bool = False  # coordinated actors stand in for `requires_word` ("X and Y held drills")
+    adjective: bool = False  # the trigger must be a predicate adjective ("is willing to")
+    no_complement: bool = False  # "called X" the phone call, not "called X an enemy"
     ignore_conditional: bool = False
     particle: str | None = None
     particle_or_prep: list[str] = []
@@ -119,9 +133,10 @@ class FrameSet:
         return self.plover_scores.get((event_type, mode or ""), self.plover_scores[(event_type, "")])
 
 
-def _constrained(frame: "Frame") -> bool:
-    return bool(frame.object or frame.requires_word or frame.particle or frame.particle_or_prep
-                or frame.clause_modal)
+def _constrained(frame: Frame) -> bool:
+    return bool(
+        frame.object or frame.requires_word or frame.particle or frame.particle_or_prep or frame.clause_modal
+    )
 
 
 def quad_class(cameo: str) -> int:

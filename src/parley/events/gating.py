@@ -10,33 +10,173 @@ from __future__ import annotations
 from parley.events.frames import Settings
 
 REAL, FUTURE, SKIP = "real", "future", "skip"
-SPEECH_VERBS = {"say", "announce", "state", "tell", "declare", "add", "report", "insist",
-                "confirm", "claim", "write", "note", "stress", "reiterate", "indicate", "signal",
-                "reveal", "disclose", "assert", "explain", "warn", "vow", "pledge", "promise",
-                "believe", "expect", "hope", "think", "agree", "decide", "suggest"}
+SPEECH_VERBS = {
+    "say",
+    "announce",
+    "state",
+    "tell",
+    "declare",
+    "add",
+    "report",
+    "insist",
+    "confirm",
+    "claim",
+    "write",
+    "note",
+    "stress",
+    "reiterate",
+    "indicate",
+    "signal",
+    "reveal",
+    "disclose",
+    "assert",
+    "explain",
+    "warn",
+    "vow",
+    "pledge",
+    "promise",
+    "believe",
+    "expect",
+    "hope",
+    "think",
+    "agree",
+    "decide",
+    "suggest",
+}
 NEGATIONS = {"not", "n't", "never", "no"}
 CONDITION_MARKS = {"if", "unless", "whether"}
-HYPOTHETICAL_MODIFIERS = {"possible", "potential", "proposed", "hypothetical", "would-be",
-                          "planned", "future", "prospective", "eventual", "no"}
+HYPOTHETICAL_MODIFIERS = {
+    "possible",
+    "potential",
+    "proposed",
+    "hypothetical",
+    "would-be",
+    "planned",
+    "future",
+    "prospective",
+    "eventual",
+    "no",
+}
 # Gerunds after these prepositions report acts that happened: "after meeting Xi".
-REAL_PREPOSITIONS = {"after", "following", "since", "upon", "on", "while", "by", "before", "in", "for",
-                     "with", "as"}
+REAL_PREPOSITIONS = {
+    "after",
+    "following",
+    "since",
+    "upon",
+    "on",
+    "while",
+    "by",
+    "before",
+    "in",
+    "for",
+    "with",
+    "as",
+}
 # Verbs that bring their object into being: a summit "held" is only as real as the holding.
-CREATION_VERBS = {"hold", "host", "organize", "organise", "convene", "arrange", "stage", "launch",
-                  "conduct", "start", "begin", "sign", "conclude", "reach", "make", "pay", "carry",
-                  "impose", "give", "provide", "send", "have", "attend", "resume", "plan", "propose",
-                  "seek", "offer", "agree", "mount", "open", "announce", "issue", "deliver", "lodge"}
+CREATION_VERBS = {
+    "hold",
+    "host",
+    "organize",
+    "organise",
+    "convene",
+    "arrange",
+    "stage",
+    "launch",
+    "conduct",
+    "start",
+    "begin",
+    "sign",
+    "conclude",
+    "reach",
+    "make",
+    "pay",
+    "carry",
+    "impose",
+    "give",
+    "provide",
+    "send",
+    "have",
+    "attend",
+    "resume",
+    "plan",
+    "propose",
+    "seek",
+    "offer",
+    "agree",
+    "mount",
+    "open",
+    "announce",
+    "issue",
+    "deliver",
+    "lodge",
+}
 # Verbs of expectation: "analysts expect Pyongyang to test a missile" reports no act.
-SPECULATION_VERBS = {"expect", "believe", "think", "predict", "fear", "doubt", "suspect",
-                     "anticipate", "forecast", "speculate", "estimate", "assume", "guess", "imagine"}
+SPECULATION_VERBS = {
+    "expect",
+    "believe",
+    "think",
+    "predict",
+    "fear",
+    "doubt",
+    "suspect",
+    "anticipate",
+    "forecast",
+    "speculate",
+    "estimate",
+    "assume",
+    "guess",
+    "imagine",
+}
 # Nouns whose clause states what is wanted, offered or refused, not what was done.
-CONTENT_NOUNS = {"demand", "call", "request", "appeal", "proposal", "plan", "offer", "threat",
-                 "refusal", "promise", "pledge", "warning", "bid", "attempt", "effort",
-                 "willingness", "readiness", "intention", "desire", "ultimatum", "order",
-                 "plea", "invitation", "failure", "reluctance"}
-OBJECT_CONTROL = {"urge", "ask", "call", "press", "push", "invite", "encourage", "allow",
-                  "permit", "help", "persuade", "force", "order", "tell", "pressure", "request",
-                  "implore", "beg", "exhort", "appeal"}
+CONTENT_NOUNS = {
+    "demand",
+    "call",
+    "request",
+    "appeal",
+    "proposal",
+    "plan",
+    "offer",
+    "threat",
+    "refusal",
+    "promise",
+    "pledge",
+    "warning",
+    "bid",
+    "attempt",
+    "effort",
+    "willingness",
+    "readiness",
+    "intention",
+    "desire",
+    "ultimatum",
+    "order",
+    "plea",
+    "invitation",
+    "failure",
+    "reluctance",
+}
+OBJECT_CONTROL = {
+    "urge",
+    "ask",
+    "call",
+    "press",
+    "push",
+    "invite",
+    "encourage",
+    "allow",
+    "permit",
+    "help",
+    "persuade",
+    "force",
+    "order",
+    "tell",
+    "pressure",
+    "request",
+    "implore",
+    "beg",
+    "exhort",
+    "appeal",
+}
 
 
 class Gate:
@@ -84,7 +224,9 @@ class Gate:
 
     def noun_status(self, noun) -> str:
         """REAL or SKIP for a nominal trigger ('a possible summit' is SKIP)."""
-        if any(c.lower_ in HYPOTHETICAL_MODIFIERS for c in noun.children if c.dep_ in ("amod", "det", "compound")):
+        if any(
+            c.lower_ in HYPOTHETICAL_MODIFIERS for c in noun.children if c.dep_ in ("amod", "det", "compound")
+        ):
             return SKIP
         governor = noun.head
         hops = 0
@@ -145,7 +287,10 @@ class Gate:
         for _ in range(4):
             if self._negated(node) or self._conditional(node):
                 return True
-            if any(c.dep_ == "aux" and (c.lower_ in self.modal or c.lower_ in ("would", "'d")) for c in node.children):
+            if any(
+                c.dep_ == "aux" and (c.lower_ in self.modal or c.lower_ in ("would", "'d"))
+                for c in node.children
+            ):
                 return not self._reported(node)
             if node.dep_ not in ("xcomp", "pcomp", "conj") or node.head.i == node.i:
                 return False

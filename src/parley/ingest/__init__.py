@@ -157,9 +157,13 @@ def parse_jsonl_line(raw: bytes, path: str, number: int, default_date: date | No
     published = parse_date(record.get("date"), path, number) or default_date
     doc_id = record.get("id")
     return make_document(
-        body, path, number,
+        body,
+        path,
+        number,
         id=str(doc_id) if doc_id not in (None, "") else "",
-        title=record.get("title"), url=record.get("url"), lang=record.get("lang"),
+        title=record.get("title"),
+        url=record.get("url"),
+        lang=record.get("lang"),
         published=published,
     )
 
@@ -177,8 +181,12 @@ def read_html(path: Path, default_date: date | None = None) -> Document:
         raise ParleyError("P006", path=str(path))
     published = _html_date((extracted or {}).get("date"), str(path)) or default_date
     return make_document(
-        text, str(path), title=extracted.get("title"), url=extracted.get("url"),
-        published=published, lang=extracted.get("language"),
+        text,
+        str(path),
+        title=extracted.get("title"),
+        url=extracted.get("url"),
+        published=published,
+        lang=extracted.get("language"),
     )
 
 

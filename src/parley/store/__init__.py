@@ -45,11 +45,36 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 EVENT_COLUMNS = [
-    "event_key", "doc_id", "sentence", "char_start", "char_end", "quote", "event_type", "mode",
-    "contexts", "cameo", "goldstein", "quad_class", "plover_score",
-    "source_text", "source_actor_id", "source_name", "source_country", "source_sector", "source_cameo",
-    "target_text", "target_actor_id", "target_name", "target_country", "target_sector", "target_cameo",
-    "date", "date_precision", "date_text", "confidence", "rule",
+    "event_key",
+    "doc_id",
+    "sentence",
+    "char_start",
+    "char_end",
+    "quote",
+    "event_type",
+    "mode",
+    "contexts",
+    "cameo",
+    "goldstein",
+    "quad_class",
+    "plover_score",
+    "source_text",
+    "source_actor_id",
+    "source_name",
+    "source_country",
+    "source_sector",
+    "source_cameo",
+    "target_text",
+    "target_actor_id",
+    "target_name",
+    "target_country",
+    "target_sector",
+    "target_cameo",
+    "date",
+    "date_precision",
+    "date_text",
+    "confidence",
+    "rule",
 ]
 ACTOR_FIELDS = ["text", "actor_id", "name", "country", "sector", "cameo"]
 
@@ -132,7 +157,12 @@ class Store:
         if not ids:
             return 0, 0, 0
         marks = ", ".join("?" for _ in ids)
-        known = {r[0] for r in self.con.execute(f"SELECT doc_id FROM documents WHERE doc_id IN ({marks})", ids).fetchall()}
+        known = {
+            r[0]
+            for r in self.con.execute(
+                f"SELECT doc_id FROM documents WHERE doc_id IN ({marks})", ids
+            ).fetchall()
+        }
         fresh, seen = [], set(known)
         for document, events in coded:
             if document.id not in seen:
@@ -155,8 +185,16 @@ class Store:
         self.con.execute(
             "INSERT INTO documents (doc_id, text, title, url, published, lang, source, n_events) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [document.id, document.text, document.title, document.url, document.published,
-             document.lang, document.source, n_events],
+            [
+                document.id,
+                document.text,
+                document.title,
+                document.url,
+                document.published,
+                document.lang,
+                document.source,
+                n_events,
+            ],
         )
 
     def _insert_events(self, rows: list[tuple]) -> None:
@@ -172,8 +210,13 @@ class Store:
         self.con.execute("COMMIT")
 
     # ---------------------------------------------------------------- reads
-    def events(self, dyad: tuple[str, str] | None = None, event_type: str | None = None,
-               since: date | None = None, until: date | None = None) -> Iterator[dict]:
+    def events(
+        self,
+        dyad: tuple[str, str] | None = None,
+        event_type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> Iterator[dict]:
         """Stored events in the contract's shape, filtered, in document and offset order."""
         where, params = [], []
         if dyad:
@@ -214,27 +257,44 @@ def event_row(event: Event) -> tuple:
     for side in ("source", "target"):
         ref = record[side] or {}
         values += [ref.get(f) for f in ACTOR_FIELDS]
-    values += [record["date"], record["date_precision"], record["date_text"],
-               record["confidence"], record["rule"]]
+    values += [
+        record["date"],
+        record["date_precision"],
+        record["date_text"],
+        record["confidence"],
+        record["rule"],
+    ]
     return tuple(values)
 
 
 def row_to_event_dict(row: dict) -> dict:
     """A stored row back in the contract's JSON shape."""
+
     def side(prefix: str):
         if row[f"{prefix}_actor_id"] is None:
             return None
         return {f: row[f"{prefix}_{f}"] for f in ACTOR_FIELDS}
 
     record = Event(
-        doc_id=row["doc_id"], sentence=row["sentence"], char_start=row["char_start"],
-        char_end=row["char_end"], quote=row["quote"], event_type=row["event_type"],
-        mode=row["mode"], contexts=list(row["contexts"] or []), cameo=row["cameo"],
-        goldstein=row["goldstein"], quad_class=row["quad_class"], plover_score=row["plover_score"],
-        source=ActorRef(**side("source")), target=ActorRef(**side("target")) if side("target") else None,
+        doc_id=row["doc_id"],
+        sentence=row["sentence"],
+        char_start=row["char_start"],
+        char_end=row["char_end"],
+        quote=row["quote"],
+        event_type=row["event_type"],
+        mode=row["mode"],
+        contexts=list(row["contexts"] or []),
+        cameo=row["cameo"],
+        goldstein=row["goldstein"],
+        quad_class=row["quad_class"],
+        plover_score=row["plover_score"],
+        source=ActorRef(**side("source")),
+        target=ActorRef(**side("target")) if side("target") else None,
         date=row["date"].isoformat() if row["date"] else None,
-        date_precision=row["date_precision"], date_text=row["date_text"],
-        confidence=row["confidence"], rule=row["rule"],
+        date_precision=row["date_precision"],
+        date_text=row["date_text"],
+        confidence=row["confidence"],
+        rule=row["rule"],
     ).to_dict()
     return record
 
