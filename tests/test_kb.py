@@ -152,3 +152,14 @@ def test_kb_extra_files_extend_the_base(tmp_path):
         encoding="utf-8",
     )
     assert load_kb([extra]).get("KOR.MY_THINK_TANK").sector == "EDU"
+
+
+def test_kb_cache_is_rebuilt_when_a_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("- id: KOR.A\n  kind: group\n  name: First\n  country: KOR\n  cameo: KOR\n  names: {en: [First]}\n")
+    assert load_kb([extra]).get("KOR.A").name == "First"
+    assert list((tmp_path / "cache" / "parley").glob("kb-*.pickle"))
+    assert load_kb([extra]).get("KOR.A").name == "First"  # from the cache
+    extra.write_text("- id: KOR.A\n  kind: group\n  name: Second\n  country: KOR\n  cameo: KOR\n  names: {en: [Second]}\n")
+    assert load_kb([extra]).get("KOR.A").name == "Second"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from parley import __version__
 from parley.datafiles import load_yaml, load_yaml_list, package_data
 from parley.errors import ParleyError
 
@@ -126,10 +130,23 @@ class KnowledgeBase:
 
 
 def load_kb(extra: Iterable[Path] = ()) -> KnowledgeBase:
-    """Load and validate the bundled knowledge base, plus any user files."""
+    """Load and validate the bundled knowledge base, plus any user files.
+
+    Validation takes most of a second, so a validated copy is kept in the user's cache folder,
+    keyed by the files' paths, sizes and modification times; any change revalidates."""
     folder = package_data("kb")
     paths = sorted(p for p in folder.glob("*.yaml") if p.name != "lexicon.yaml")
     paths += [Path(p) for p in extra]
+    cache = _cache_path(paths + [folder / "lexicon.yaml"])
+    cached = _read_cache(cache)
+    if cached is not None:
+        return cached
+    kb = _validate_files(paths, folder)
+    _write_cache(cache, kb)
+    return kb
+
+
+def _validate_files(paths: list[Path], folder: Path) -> KnowledgeBase:
     actors: dict[str, Actor] = {}
     for path in paths:
         for line, actor in _read_actor_file(path):
@@ -138,6 +155,39 @@ def load_kb(extra: Iterable[Path] = ()) -> KnowledgeBase:
             actors[actor.id] = actor
     lexicon = load_lexicon(folder / "lexicon.yaml")
     return KnowledgeBase(actors=actors, lexicon=lexicon, files=[str(p) for p in paths])
+
+
+def _cache_path(paths: list[Path]) -> Path | None:
+    try:
+        stamp = "|".join(f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in paths)
+    except OSError:
+        return None
+    digest = hashlib.sha256(f"{__version__}|{stamp}".encode()).hexdigest()[:24]
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "parley" / f"kb-{digest}.pickle"
+
+
+def _read_cache(path: Path | None) -> KnowledgeBase | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # a stale or broken cache is simply rebuilt
+        return None
+
+
+def _write_cache(path: Path | None, kb: KnowledgeBase) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except OSError:
+        pass  # a read-only home folder only costs speed
 
 
 def _read_actor_file(path: Path) -> list[tuple[int, Actor]]:
