@@ -157,9 +157,10 @@ def test_kb_extra_files_extend_the_base(tmp_path):
 def test_kb_cache_is_rebuilt_when_a_file_changes(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     extra = tmp_path / "mine.yaml"
-    extra.write_text("- id: KOR.A\n  kind: group\n  name: First\n  country: KOR\n  cameo: KOR\n  names: {en: [First]}\n")
+    entry = "- id: KOR.A\n  kind: group\n  name: {0}\n  country: KOR\n  cameo: KOR\n  names: {{en: [{0}]}}\n"
+    extra.write_text(entry.format("First"))
     assert load_kb([extra]).get("KOR.A").name == "First"
     assert list((tmp_path / "cache" / "parley").glob("kb-*.pickle"))
     assert load_kb([extra]).get("KOR.A").name == "First"  # from the cache
-    extra.write_text("- id: KOR.A\n  kind: group\n  name: Second\n  country: KOR\n  cameo: KOR\n  names: {en: [Second]}\n")
+    extra.write_text(entry.format("Second"))
     assert load_kb([extra]).get("KOR.A").name == "Second"
