@@ -137,3 +137,20 @@ def test_store_file_is_plain_duckdb(tmp_path, corpus, parley):
     con = duckdb.connect(str(path), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
     con.close()
+
+
+def test_store_a_document_the_coder_fails_on_is_reported_and_the_rest_stored(
+    tmp_path, corpus, parley, monkeypatch
+):
+    original = parley.coder.code_doc
+
+    def flaky(parsed, document):
+        if document.id == "d2":
+            raise ValueError("unexpected parse")
+        return original(parsed, document)
+
+    monkeypatch.setattr(parley.coder, "code_doc", flaky)
+    with Store(tmp_path / "p.duckdb") as store:
+        report = service.ingest([str(corpus)], store, parley=parley)
+        assert report.stored == 2 and [e.code for e in report.errors] == ["P014"]
+        assert "d2" in str(report.errors[0]) and "docs.jsonl:2" in str(report.errors[0])

@@ -16,6 +16,7 @@ CATALOGUE = {
     "P011": "invalid gold file {path}{where}: {reason}",
     "P012": "document too large in {path}{where}: {size} characters (limit {limit})",
     "P013": "unsupported input {path}: {reason}",
+    "P014": "could not code document {doc_id} from {path}: {reason}",
 }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from parley.errors import ParleyError
 from parley.events.frames import PLOVER_TYPES
 from parley.models import Document
+from parley.pipeline import Coded
 
 # The PLOVER GSR file was coded in PLOVER 0.5b1; these are its old names for current types.
 GSR_TYPES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
@@ -152,6 +153,9 @@ def evaluate(gold: list[GoldSentence], parley, gsr: bool = False) -> Scores:
     scores = Scores()
     documents = [Document(text=g.text, id=g.id, published=g.date) for g in gold]
     for sentence, coded in zip(gold, parley.code_batch(documents), strict=True):
+        if isinstance(coded, ParleyError):
+            scores.errors.append({"id": sentence.id, "text": sentence.text, "error": str(coded)})
+            coded = Coded(coded, [])
         predicted = {
             (
                 e.event_type,

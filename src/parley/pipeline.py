@@ -66,14 +66,21 @@ class Parley:
         document = Document(text=text, **meta)
         return self.coder.code_doc(self.nlp(text), document)
 
-    def code_batch(self, documents: list[Document], batch_size: int = 64) -> list[Coded]:
-        """Parse with nlp.pipe and code each document, in this process."""
-        coder = self.coder
+    def code_batch(self, documents: list[Document], batch_size: int = 64) -> list[Coded | ParleyError]:
+        """Parse with nlp.pipe and code each document, in this process. A document the coder
+        fails on is returned as an error (P014), so the rest of the batch still goes through."""
         texts = (d.text for d in documents)
+        parsed_docs = self.nlp.pipe(texts, batch_size=batch_size)
         return [
-            Coded(document, coder.code_doc(parsed, document))
-            for document, parsed in zip(documents, self.nlp.pipe(texts, batch_size=batch_size), strict=True)
+            self._code_one(parsed, document) for document, parsed in zip(documents, parsed_docs, strict=True)
         ]
+
+    def _code_one(self, parsed, document: Document) -> Coded | ParleyError:
+        try:
+            return Coded(document, self.coder.code_doc(parsed, document))
+        except Exception as error:  # a coder bug must not lose the other documents
+            reason = f"{type(error).__name__}: {error}"
+            return ParleyError("P014", doc_id=document.id, path=document.source or "?", reason=reason)
 
 
 def code_documents(

@@ -114,8 +114,15 @@ def place_heads(trigger, place: str, obj):
             if d.dep_ in ("dobj", "obj")
         ]
     if place == "nested.to":  # "embarked on a visit to China"
-        return [o for p in trigger.children if p.dep_ == "prep" for t in p.subtree
-                if t.dep_ == "prep" and t.lower_ == "to" for o in t.children if o.dep_ == "pobj"]
+        return [
+            o
+            for p in trigger.children
+            if p.dep_ == "prep"
+            for t in p.subtree
+            if t.dep_ == "prep" and t.lower_ == "to"
+            for o in t.children
+            if o.dep_ == "pobj"
+        ]
     if place == "nested.against":  # "in a show of force against North Korea"
         return [
             o
