@@ -110,6 +110,8 @@ class ActorResolver:
         self, head, mentions: dict[int, ActorMention], day: date | None, ctx: DocContext
     ) -> list[ActorRef]:
         """Actors named by the noun phrase headed by `head` (several when coordinated inside)."""
+        if head.pos_ in ("VERB", "AUX"):
+            return []  # a clause ("from working for the UN") names no actor itself
         if head.pos_ == "PRON" or head.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
             return self.resolve_pronoun(head, mentions, day, ctx)
         own = mentions.get(head.i)
@@ -133,8 +135,10 @@ class ActorResolver:
         found = self._modifier_mentions(head, mentions)
         if not found and head.lemma_.lower() in VOICE_NOUNS:
             return self._voice(head, mentions, day, ctx)
-        if not found and self._sector_word(head) == "CVL":
-            return self._located(head, mentions, day, ctx)
+        if not found and self._sector_word(head) in ("CVL", "COP", "MIL", "GOV"):
+            located = self._located(head, mentions, day, ctx)
+            if located:
+                return located
         if not found:
             return self._unqualified_institution(head, mentions, day, ctx)
         sector = self._sector_word(head)
@@ -181,22 +185,15 @@ class ActorResolver:
         return found
 
     def _located(self, head, mentions, day, ctx) -> list[ActorRef]:
-        """'demonstrators in Baghdad': civilians take the country where they are."""
+        """'demonstrators in Baghdad', 'police in Hong Kong': people take the country they are in."""
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "across")):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 refs = self.resolve(obj, mentions, day, ctx)
                 states = [self.kb.country_actor(r.country) for r in refs if self.kb.country_actor(r.country)]
-                return (
-                    [
-                        make_ref(
-                            states[0],
-                            _phrase_text(head, mentions[obj.i]) if obj.i in mentions else head.text,
-                            "CVL",
-                        )
-                    ]
-                    if states
-                    else []
-                )
+                if not states:
+                    return []
+                text = _phrase_text(head, mentions[obj.i]) if obj.i in mentions else head.text
+                return [make_ref(states[0], text, self._sector_word(head) or "CVL")]
         return []
 
     def _across_border(self, head, mentions, day, ctx) -> list[ActorRef]:
