@@ -133,6 +133,10 @@ class ActorResolver:
                 for obj in (c for c in prep.children if c.dep_ == "pobj"):
                     return self.resolve(obj, mentions, day, ctx)
         found = self._modifier_mentions(head, mentions)
+        if not found:
+            owner = self._possessive_pronoun(head, mentions, day, ctx)
+            if owner:
+                return owner
         if not found and head.lemma_.lower() in VOICE_NOUNS:
             return self._voice(head, mentions, day, ctx)
         if not found and self._sector_word(head) in ("CVL", "COP", "MIL", "GOV"):
@@ -203,6 +207,21 @@ class ActorResolver:
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "with"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 return self.resolve(obj, mentions, day, ctx)
+        return []
+
+    def _possessive_pronoun(self, head, mentions, day, ctx) -> list[ActorRef]:
+        """'its troops', 'their diplomats': the pronoun's actor, narrowed by the sector word."""
+        sector = self._sector_word(head)
+        for poss in (c for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"):
+            refs = self.resolve_pronoun(poss, mentions, day, ctx)
+            out = []
+            for ref in refs:
+                actor = self.kb.get(ref.actor_id)
+                if actor is not None and sector and actor.kind == "person":
+                    actor = self.kb.country_actor(actor.country) or actor
+                if actor is not None:
+                    out.append(make_ref(actor, head.doc[poss.i : head.i + 1].text, sector))
+            return out
         return []
 
     def _voice(self, head, mentions, day, ctx) -> list[ActorRef]:

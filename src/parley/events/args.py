@@ -64,6 +64,8 @@ def subject_heads(verb, depth: int = 0):
         return [head]
     if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "a spokesman accusing X"
         return [head]
+    if verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return [c for c in head.children if c.dep_ == "poss"]  # "China's decision to lift ..."
     return []
 
 

@@ -392,11 +392,16 @@ class EventCoder:
         return True
 
     def _has_word(self, token, needed: list[str], subtree: bool = True) -> bool:
+        """Is one of the words in the trigger's clause (not in its conditions or side clauses)?"""
         wanted = {w.lower() for w in needed}
-        tokens = token.subtree if subtree else [token, *token.children]
-        for t in tokens:
+        if not subtree:
+            return any(t.lower_ in wanted or t.lemma_.lower() in wanted for t in (token, *token.children))
+        stack = [token]
+        while stack:
+            t = stack.pop()
             if t.lower_ in wanted or t.lemma_.lower() in wanted:
                 return True
+            stack.extend(c for c in t.children if c.dep_ not in ("advcl", "relcl", "parataxis"))
         return False
 
     def _names_actor(self, token, mentions) -> bool:

@@ -127,6 +127,25 @@ SPECULATION_VERBS = {
     "guess",
     "imagine",
 }
+# Nouns whose clause states what an actor has decided or undertaken to do.
+INTENT_NOUNS = {
+    "decision",
+    "commitment",
+    "agreement",
+    "move",
+    "intention",
+    "readiness",
+    "willingness",
+    "resolve",
+    "determination",
+    "pledge",
+    "promise",
+    "offer",
+    "plan",
+    "plans",
+    "bid",
+    "undertaking",
+}
 # Nouns whose clause states what is wanted, offered or refused, not what was done.
 CONTENT_NOUNS = {
     "demand",
@@ -134,19 +153,11 @@ CONTENT_NOUNS = {
     "request",
     "appeal",
     "proposal",
-    "plan",
-    "offer",
     "threat",
     "refusal",
-    "promise",
-    "pledge",
     "warning",
-    "bid",
     "attempt",
     "effort",
-    "willingness",
-    "readiness",
-    "intention",
     "desire",
     "ultimatum",
     "order",
@@ -203,6 +214,8 @@ class Gate:
             return SKIP
         if verb.dep_ in ("acl", "ccomp") and verb.head.pos_ == "NOUN" and verb.head.lemma_ in CONTENT_NOUNS:
             return SKIP  # "its demand that Israel ease ...", "a refusal to accept ...": not done
+        if verb.dep_ == "acl" and verb.head.lemma_ in INTENT_NOUNS:
+            return FUTURE  # "Pyongyang's decision to send a delegation"
         if any(c.dep_ == "mark" and c.lower_ in ("without",) for c in verb.children):
             return SKIP
         if verb.dep_ == "pcomp" and verb.head.lower_ not in REAL_PREPOSITIONS:
