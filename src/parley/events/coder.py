@@ -528,20 +528,39 @@ class EventCoder:
         symmetric = trigger.frame.symmetric or (trigger.frame.mutual and trigger.event_type != "AGREE")
         if paired and not targets and len(trigger.sources) > 1:
             symmetric = True
+        host = self._venue_country(trigger, mentions) if trigger.event_type == "CONSULT" else None
         events = []
         for source, target in pairs:
-            events.append(self._event(trigger, source, target, sentence, index, dates, document))
-            if symmetric and target is not None:
-                reverse = self._event(trigger, target, source, sentence, index, dates, document)
+            if host is not None and target is not None and source[0].country == host != target[0].country:
+                source, target = target, source  # "met X in X's capital": the other side visited
+            events.append(self._event(trigger, source, target, sentence, index, dates, document, mentions))
+            if symmetric and target is not None and host is None:
+                reverse = self._event(trigger, target, source, sentence, index, dates, document, mentions)
                 reverse.rule += ":reverse"
                 events.append(reverse)
         return events
 
-    def _event(self, trigger, source, target, sentence, index, dates, document) -> Event:
+    def _venue_country(self, trigger, mentions) -> str | None:
+        """The state a meeting takes place in ('in Vladivostok', 'during a visit to Moscow')."""
+        token = trigger.token
+        places = list(_places(token)) + place_heads(token, "nested.to", None)
+        for place in places:
+            mention = mentions.get(place.i)
+            if mention is not None and self.kb.actors[mention.actor_id].kind == "state":
+                return self.kb.actors[mention.actor_id].country
+        return None
+
+    def _event(self, trigger, source, target, sentence, index, dates, document, mentions) -> Event:
         frame = trigger.frame
         tokens = [trigger.token, source[1]] + ([target[1]] if target else [])
-        start = min(_extent(t)[0] for t in tokens)
-        end = max(_extent(t)[1] for t in tokens)
+        extents = [_extent(t) for t in tokens]
+        doc = trigger.token.doc
+        for token in tokens[1:]:  # an alias may be parsed oddly ("Moon Jae-in"): keep it whole
+            mention = mentions.get(token.i)
+            if mention is not None:
+                extents.append((doc[mention.start].idx, doc[mention.end - 1].idx + len(doc[mention.end - 1])))
+        start = min(e[0] for e in extents)
+        end = max(e[1] for e in extents)
         text = document.text  # Doc.text would rebuild the whole text from its tokens every time
         when = self._date_for(trigger.token, dates, document)
         contexts = self._contexts(trigger.token, frame)
@@ -603,15 +622,20 @@ class EventCoder:
 
 
 def _extent(token) -> tuple[int, int]:
-    """Character extent of a token with its compound and possessive modifiers."""
-    left = token
-    for child in token.lefts:
-        if child.dep_ in ("compound", "amod", "poss", "det") and child.i < left.i:
-            left = child
-    if left.dep_ == "poss" or any(c.dep_ == "poss" for c in token.lefts):
-        pass
-    start = left.left_edge.idx if left.i != token.i and left.dep_ == "poss" else left.idx
-    return start, token.idx + len(token.text)
+    """Character extent of a token with its name-forming modifiers ('the State Department',
+    'Moon Jae-in', "North Korea's missile launch")."""
+    start = token
+    stack = [c for c in token.lefts if c.dep_ in NAME_DEPS]
+    while stack:
+        child = stack.pop()
+        if child.i < start.i:
+            start = child
+        stack.extend(c for c in child.lefts if c.dep_ in NAME_DEPS or (c.dep_ == "punct" and c.text == "-"))
+    return start.idx, token.idx + len(token.text)
+
+
+# Left modifiers that belong to a name or noun phrase core.
+NAME_DEPS = {"compound", "amod", "poss", "det", "nmod", "nummod", "case"}
 
 
 def _owner(span):
