@@ -96,6 +96,9 @@ class Lexicon:
     roles: dict[str, list[str]] = field(default_factory=dict)  # "president" -> [head_of_state]
     titles: set[str] = field(default_factory=set)  # words that precede a name
     places: list[str] = field(default_factory=list)  # "Sea of Japan": no actor
+    voice_nouns: set[str] = field(default_factory=set)  # "a commentary released by X"
+    quantities: set[str] = field(default_factory=set)  # "thousands of protesters"
+    non_actor_heads: set[str] = field(default_factory=set)  # "North Korean territory"
 
 
 @dataclass
@@ -137,7 +140,7 @@ def load_kb(extra: Iterable[Path] = ()) -> KnowledgeBase:
     folder = package_data("kb")
     paths = sorted(p for p in folder.glob("*.yaml") if p.name != "lexicon.yaml")
     paths += [Path(p) for p in extra]
-    cache = _cache_path(paths + [folder / "lexicon.yaml"])
+    cache = _cache_path(paths + [folder / "lexicon.yaml", Path(__file__)])  # the code shapes the pickle
     cached = _read_cache(cache)
     if cached is not None:
         return cached
@@ -213,5 +216,11 @@ def load_lexicon(path: Path) -> Lexicon:
     sectors = {word: sector for sector, words in data["sectors"].items() for word in words}
     roles = {word: list(kinds) for word, kinds in data["roles"].items()}
     return Lexicon(
-        sectors=sectors, roles=roles, titles=set(data.get("titles", [])), places=list(data.get("places", []))
+        sectors=sectors,
+        roles=roles,
+        titles=set(data.get("titles", [])),
+        places=list(data.get("places", [])),
+        voice_nouns=set(data.get("voice_nouns", [])),
+        quantities=set(data.get("quantities", [])),
+        non_actor_heads=set(data.get("non_actor_heads", [])),
     )

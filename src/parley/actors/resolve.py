@@ -18,65 +18,6 @@ CORE_DEPS = {"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod", 
 CORE_PREPS = {"of", "from", "for", "by"}
 PRONOUNS_PERSON = {"he", "him", "his", "she", "her"}
 PRONOUNS_GROUP = {"it", "its", "they", "them", "their", "itself", "themselves"}
-# Modifiers that say the noun is not the actor itself ("North Korean territory").
-# Nouns for what an actor says: "a commentary released by the DPRK" speaks for the DPRK.
-VOICE_NOUNS = {
-    "commentary",
-    "statement",
-    "editorial",
-    "article",
-    "report",
-    "declaration",
-    "communique",
-    "letter",
-    "message",
-    "notice",
-    "announcement",
-    "press release",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "release",
-}
-QUANTITIES = {
-    "hundred",
-    "hundreds",
-    "thousand",
-    "thousands",
-    "ten",
-    "tens",
-    "dozen",
-    "dozens",
-    "million",
-    "millions",
-    "group",
-    "number",
-    "crowd",
-    "delegation",
-    "team",
-    "band",
-    "some",
-    "many",
-    "all",
-    "most",
-    "several",
-    "contingent",
-    "unit",
-    "batch",
-}
-NON_ACTOR_HEADS = {
-    "territory",
-    "soil",
-    "waters",
-    "border",
-    "coast",
-    "airspace",
-    "city",
-    "capital",
-    "peninsula",
-    "region",
-    "side_no",
-}
 
 
 @dataclass
@@ -126,9 +67,9 @@ class ActorResolver:
         role_ref = self._role_or_title(head, mentions, day, ctx)
         if role_ref is not None:
             return [role_ref]
-        if head.lower_ in NON_ACTOR_HEADS:
+        if head.lower_ in self.kb.lexicon.non_actor_heads:
             return self._across_border(head, mentions, day, ctx)
-        if head.lemma_.lower() in QUANTITIES:  # "thousands of South Korean protesters"
+        if head.lemma_.lower() in self.kb.lexicon.quantities:  # "thousands of South Korean protesters"
             for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
                 for obj in (c for c in prep.children if c.dep_ == "pobj"):
                     return self.resolve(obj, mentions, day, ctx)
@@ -137,7 +78,7 @@ class ActorResolver:
             owner = self._possessive_pronoun(head, mentions, day, ctx)
             if owner:
                 return owner
-        if not found and head.lemma_.lower() in VOICE_NOUNS:
+        if not found and head.lemma_.lower() in self.kb.lexicon.voice_nouns:
             return self._voice(head, mentions, day, ctx)
         if not found and self._sector_word(head) in ("CVL", "COP", "MIL", "GOV"):
             located = self._located(head, mentions, day, ctx)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from parley.events.gating import OBJECT_CONTROL
-
 SUBJECT_DEPS = ("nsubj", "csubj")
 
 
@@ -26,7 +24,7 @@ def direct_object(verb):
     return None
 
 
-def subject_heads(verb, depth: int = 0):
+def subject_heads(verb, object_control: set[str] = frozenset(), depth: int = 0):
     """The verb's acting subject: nsubj, the passive agent, or one inherited from a governor."""
     if depth > 4:
         return []
@@ -45,21 +43,21 @@ def subject_heads(verb, depth: int = 0):
     if head.i == verb.i:
         return []
     if verb.dep_ in ("conj", "acomp"):
-        return subject_heads(head, depth + 1)
+        return subject_heads(head, object_control, depth + 1)
     if verb.dep_ == "xcomp":
-        if head.lemma_ in OBJECT_CONTROL:
+        if head.lemma_ in object_control:
             obj = [c for c in head.children if c.dep_ in ("dobj", "obj")]
             if obj:
                 return obj
             for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")):
                 return [c for c in prep.children if c.dep_ == "pobj"]
-        return subject_heads(head, depth + 1)
+        return subject_heads(head, object_control, depth + 1)
     if verb.dep_ == "pcomp" and head.lower_ in ("for", "of") and head.head.pos_ == "VERB":
         accused = [c for c in head.head.children if c.dep_ in ("dobj", "obj")]
         if accused:  # "criticised Moon for calling ...": Moon did the calling
             return accused
     if verb.dep_ in ("advcl", "pcomp") and head.pos_ in ("VERB", "AUX", "ADP"):
-        return subject_heads(head if head.pos_ != "ADP" else head.head, depth + 1)
+        return subject_heads(head if head.pos_ != "ADP" else head.head, object_control, depth + 1)
     if verb.dep_ == "relcl":
         return [head]
     if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "a spokesman accusing X"

@@ -21,111 +21,6 @@ from parley.events.frames import Frame, FrameSet, quad_class
 from parley.events.gating import FUTURE, SKIP, Gate
 from parley.models import ActorRef, Document, Event
 
-# Frame types whose target may sit in the complement clause.
-CONTENT_TYPES = {"AGREE", "REJECT", "REQUEST", "THREATEN", "ACCUSE", "PROTEST"}
-# Common nouns that stand for people who can be hosted, helped or recognised.
-PEOPLE_WORDS = {
-    "delegation",
-    "delegations",
-    "envoy",
-    "envoys",
-    "officials",
-    "official",
-    "diplomats",
-    "diplomat",
-    "leader",
-    "leaders",
-    "minister",
-    "ministers",
-    "counterpart",
-    "counterparts",
-    "president",
-    "premier",
-    "team",
-    "emissary",
-    "government",
-    "regime",
-    "troops",
-    "people",
-    "refugees",
-    "victims",
-    "civilians",
-    "citizens",
-    "nationals",
-    "activists",
-    "journalists",
-    "state",
-    "country",
-    "nation",
-    "authority",
-    "authorities",
-    "administration",
-}
-# Types whose recipient may be the state where the act takes place.
-LOCATED_TYPES = {
-    "AGREE",
-    "AID",
-    "COERCE",
-    "MOBILIZE",
-    "ASSAULT",
-    "PROTEST",
-    "SANCTION",
-    "RETREAT",
-    "CONCEDE",
-    "THREATEN",
-    "REJECT",
-}
-# "China turned down a US request": the request was made to whoever answers it.
-RESPONSE_VERBS = {
-    "reject",
-    "turn",
-    "rebuff",
-    "dismiss",
-    "accept",
-    "welcome",
-    "refuse",
-    "decline",
-    "spurn",
-    "ignore",
-    "heed",
-    "answer",
-    "consider",
-    "receive",
-}
-RESPONSE_NOUNS = {
-    "request",
-    "demand",
-    "demands",
-    "appeal",
-    "call",
-    "offer",
-    "proposal",
-    "invitation",
-    "ultimatum",
-    "warning",
-    "threat",
-    "pledge",
-    "promise",
-}
-REACTION_VERBS = {
-    "draw",
-    "earn",
-    "receive",
-    "prompt",
-    "provoke",
-    "trigger",
-    "spark",
-    "attract",
-    "invite",
-    "face",
-    "meet",
-    "get",
-    "elicit",
-}
-PHRASAL_PARTICLES = {"off", "out", "down", "back", "away"}
-# Types where coordinated actors with no target act towards each other ("X and Y agreed").
-PAIRED_TYPES = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "ASSAULT"}
-
 
 @dataclass
 class Trigger:
@@ -150,6 +45,7 @@ class EventCoder:
         self.matcher = matcher
         self.resolver = ActorResolver(kb)
         self.gate = Gate(frames.settings, set(frames.by_verb))
+        self.words = {name: set(words) for name, words in frames.settings.words.items()}
         self.contexts = {
             word.lower(): name for name, words in frames.settings.contexts.items() for word in words
         }
@@ -224,7 +120,11 @@ class EventCoder:
         if frame.object_kind and not self._kind_ok(obj_refs, frame.object_kind):
             return None
         status = self.gate.verb_status(verb, conditional_ok=frame.type == "THREATEN")
-        subjects = [c for c in verb.children if c.dep_ == "nsubjpass"] if adjectival else subject_heads(verb)
+        subjects = (
+            [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if adjectival
+            else subject_heads(verb, self.words["object_control"])
+        )
         sources = self._refs(subjects, mentions, day, ctx)
         if frame.pair_satisfies and len(sources) < 2 and not self._has_word(verb, frame.requires_word):
             return None
@@ -234,10 +134,10 @@ class EventCoder:
             targets = self._refs(heads, mentions, day, ctx)
             if targets:
                 break
-        if not targets and frame.type in CONTENT_TYPES:
+        if not targets and frame.type in self.words["content_types"]:
             own = {ref.country for ref, _ in sources}
             targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]
-        if not targets and frame.type in LOCATED_TYPES:
+        if not targets and frame.type in self.words["located_types"]:
             targets = self._location_target(verb, obj, mentions, day, ctx, sources)
         if frame.requires_target and not targets:
             return None
@@ -275,7 +175,7 @@ class EventCoder:
                 targets = self._refs(place_heads(noun, place, None), mentions, day, ctx)
                 if targets:
                     break
-        if not targets and frame.type in CONTENT_TYPES | {"AGREE"}:
+        if not targets and frame.type in self.words["content_types"] | {"AGREE"}:
             targets = self._reaction_target(noun, mentions, day, ctx, sources)
         if frame.requires_target and not targets:
             return None
@@ -304,12 +204,14 @@ class EventCoder:
     def _reaction_target(self, noun, mentions, day, ctx, sources):
         """'X's launch drew a rebuke from Pyongyang', 'earned it a rebuke': the target is who drew it."""
         verb = noun.head
-        reacting = verb.lemma_ in REACTION_VERBS or (
-            verb.lemma_ in RESPONSE_VERBS and noun.lemma_ in RESPONSE_NOUNS
+        reacting = verb.lemma_ in self.words["reaction_verbs"] or (
+            verb.lemma_ in self.words["response_verbs"] and noun.lemma_ in self.words["response_nouns"]
         )
         if noun.dep_ != "dobj" or not reacting:
             return []
-        heads = [c for c in verb.children if c.dep_ in ("dative", "iobj")] or subject_heads(verb)
+        heads = [c for c in verb.children if c.dep_ in ("dative", "iobj")] or subject_heads(
+            verb, self.words["object_control"]
+        )
         own = {ref.country for ref, _ in sources}
         return [t for t in self._refs(heads, mentions, day, ctx) if t[0].country not in own]
 
@@ -360,7 +262,10 @@ class EventCoder:
         particles = {c.lower_ for c in verb.children if c.dep_ == "prt"}
         if frame.particle and frame.particle not in particles:
             return False
-        if not (frame.particle or frame.particle_or_prep or frame.object) and particles & PHRASAL_PARTICLES:
+        if (
+            not (frame.particle or frame.particle_or_prep or frame.object)
+            and particles & self.words["phrasal_particles"]
+        ):
             return False  # "called off" is not "call", "pulled out" is not "pull"
         if frame.excludes_word and self._has_word(verb, frame.excludes_word):
             return False
@@ -408,7 +313,7 @@ class EventCoder:
         """Does the phrase head itself name an actor ('welcomed Kim', not 'welcomed Kim's decision')?"""
         if token.i in mentions or token.pos_ in ("PRON", "PROPN"):
             return True
-        return token.lower_ in PEOPLE_WORDS or token.lower_ in self.kb.lexicon.roles
+        return token.lower_ in self.words["people"] or token.lower_ in self.kb.lexicon.roles
 
     def _kind_ok(self, refs, kinds: list[str]) -> bool:
         if not refs:
@@ -478,7 +383,9 @@ class EventCoder:
 
     def _noun_sources(self, noun, mentions, day, ctx, venue: bool = False):
         heads = _modifier_heads(noun)
-        holders = [noun] + ([noun.head] if noun.dep_ == "dobj" and noun.head.lemma_ in REACTION_VERBS else [])
+        holders = [noun] + (
+            [noun.head] if noun.dep_ == "dobj" and noun.head.lemma_ in self.words["reaction_verbs"] else []
+        )
         for holder in holders:  # "drew a rebuke from Pyongyang"
             for prep in (
                 c for c in holder.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")
@@ -513,7 +420,11 @@ class EventCoder:
     def _emit(self, trigger: Trigger, sentence, index, mentions, dates, document) -> list[Event]:
         pairs = []
         targets = trigger.targets
-        paired = trigger.frame.mutual or trigger.frame.symmetric or trigger.event_type in PAIRED_TYPES
+        paired = (
+            trigger.frame.mutual
+            or trigger.frame.symmetric
+            or trigger.event_type in self.words["paired_types"]
+        )
         if not targets and paired and len(trigger.sources) > 1:
             for i, (a, ta) in enumerate(trigger.sources):
                 for b, tb in trigger.sources[i + 1 :]:

@@ -33,6 +33,28 @@ PLOVER_TYPES = (
 )
 
 
+# The word lists the coder's rules need (settings.words in the frames file).
+WORD_LISTS = {
+    "content_types",
+    "located_types",
+    "paired_types",
+    "people",
+    "response_verbs",
+    "response_nouns",
+    "reaction_verbs",
+    "phrasal_particles",
+    "speech_verbs",
+    "condition_marks",
+    "hypothetical_modifiers",
+    "real_prepositions",
+    "creation_verbs",
+    "speculation_verbs",
+    "intent_nouns",
+    "content_nouns",
+    "object_control",
+}
+
+
 class Frame(BaseModel):
     """One trigger pattern."""
 
@@ -97,6 +119,15 @@ class Settings(BaseModel):
     future_aux: list[str]
     future_shift: dict[str, tuple[str, str]]
     contexts: dict[str, list[str]]
+    words: dict[str, list[str]]
+
+    @field_validator("words")
+    @classmethod
+    def _required_word_lists(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        missing = sorted(WORD_LISTS - set(value))
+        if missing:
+            raise ValueError(f"settings.words lacks {', '.join(missing)}")
+        return value
 
 
 @dataclass

@@ -10,184 +10,6 @@ from __future__ import annotations
 from parley.events.frames import Settings
 
 REAL, FUTURE, SKIP = "real", "future", "skip"
-SPEECH_VERBS = {
-    "say",
-    "announce",
-    "state",
-    "tell",
-    "declare",
-    "add",
-    "report",
-    "insist",
-    "confirm",
-    "claim",
-    "write",
-    "note",
-    "stress",
-    "reiterate",
-    "indicate",
-    "signal",
-    "reveal",
-    "disclose",
-    "assert",
-    "explain",
-    "warn",
-    "vow",
-    "pledge",
-    "promise",
-    "believe",
-    "expect",
-    "hope",
-    "think",
-    "agree",
-    "decide",
-    "suggest",
-}
-NEGATIONS = {"not", "n't", "never", "no"}
-CONDITION_MARKS = {"if", "unless", "whether"}
-HYPOTHETICAL_MODIFIERS = {
-    "possible",
-    "potential",
-    "proposed",
-    "hypothetical",
-    "would-be",
-    "planned",
-    "future",
-    "prospective",
-    "eventual",
-    "no",
-}
-# Gerunds after these prepositions report acts that happened: "after meeting Xi".
-REAL_PREPOSITIONS = {
-    "after",
-    "following",
-    "since",
-    "upon",
-    "on",
-    "while",
-    "by",
-    "before",
-    "in",
-    "for",
-    "with",
-    "as",
-}
-# Verbs that bring their object into being: a summit "held" is only as real as the holding.
-CREATION_VERBS = {
-    "hold",
-    "host",
-    "organize",
-    "organise",
-    "convene",
-    "arrange",
-    "stage",
-    "launch",
-    "conduct",
-    "start",
-    "begin",
-    "sign",
-    "conclude",
-    "reach",
-    "make",
-    "pay",
-    "carry",
-    "impose",
-    "give",
-    "provide",
-    "send",
-    "have",
-    "attend",
-    "resume",
-    "plan",
-    "propose",
-    "seek",
-    "offer",
-    "agree",
-    "mount",
-    "open",
-    "announce",
-    "issue",
-    "deliver",
-    "lodge",
-}
-# Verbs of expectation: "analysts expect Pyongyang to test a missile" reports no act.
-SPECULATION_VERBS = {
-    "expect",
-    "believe",
-    "think",
-    "predict",
-    "fear",
-    "doubt",
-    "suspect",
-    "anticipate",
-    "forecast",
-    "speculate",
-    "estimate",
-    "assume",
-    "guess",
-    "imagine",
-}
-# Nouns whose clause states what an actor has decided or undertaken to do.
-INTENT_NOUNS = {
-    "decision",
-    "commitment",
-    "agreement",
-    "move",
-    "intention",
-    "readiness",
-    "willingness",
-    "resolve",
-    "determination",
-    "pledge",
-    "promise",
-    "offer",
-    "plan",
-    "plans",
-    "bid",
-    "undertaking",
-}
-# Nouns whose clause states what is wanted, offered or refused, not what was done.
-CONTENT_NOUNS = {
-    "demand",
-    "call",
-    "request",
-    "appeal",
-    "proposal",
-    "threat",
-    "refusal",
-    "warning",
-    "attempt",
-    "effort",
-    "desire",
-    "ultimatum",
-    "order",
-    "plea",
-    "invitation",
-    "failure",
-    "reluctance",
-}
-OBJECT_CONTROL = {
-    "urge",
-    "ask",
-    "call",
-    "press",
-    "push",
-    "invite",
-    "encourage",
-    "allow",
-    "permit",
-    "help",
-    "persuade",
-    "force",
-    "order",
-    "tell",
-    "pressure",
-    "request",
-    "implore",
-    "beg",
-    "exhort",
-    "appeal",
-}
 
 
 class Gate:
@@ -196,6 +18,7 @@ class Gate:
     def __init__(self, settings: Settings, framed_verbs: set[str] | None = None):
         self.settings = settings
         self.framed = framed_verbs or set()
+        self.words = {name: set(words) for name, words in settings.words.items()}
         self.intent = set(settings.intent_verbs)
         self.hedge = set(settings.hedge_verbs) - self.intent
         self.aspect = set(settings.aspect_verbs)
@@ -210,15 +33,19 @@ class Gate:
             return SKIP
         if verb.dep_ == "ccomp" and verb.head.lemma_ in self.hedge | {"insist", "demand"}:
             return SKIP  # "demanded that Moscow release ...": the content of the demand
-        if verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ in SPECULATION_VERBS:
+        if verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ in self.words["speculation_verbs"]:
             return SKIP
-        if verb.dep_ in ("acl", "ccomp") and verb.head.pos_ == "NOUN" and verb.head.lemma_ in CONTENT_NOUNS:
+        if (
+            verb.dep_ in ("acl", "ccomp")
+            and verb.head.pos_ == "NOUN"
+            and verb.head.lemma_ in self.words["content_nouns"]
+        ):
             return SKIP  # "its demand that Israel ease ...", "a refusal to accept ...": not done
-        if verb.dep_ == "acl" and verb.head.lemma_ in INTENT_NOUNS:
+        if verb.dep_ == "acl" and verb.head.lemma_ in self.words["intent_nouns"]:
             return FUTURE  # "Pyongyang's decision to send a delegation"
         if any(c.dep_ == "mark" and c.lower_ in ("without",) for c in verb.children):
             return SKIP
-        if verb.dep_ == "pcomp" and verb.head.lower_ not in REAL_PREPOSITIONS:
+        if verb.dep_ == "pcomp" and verb.head.lower_ not in self.words["real_prepositions"]:
             return SKIP  # "accused X of having committed ...": the content, not an act
         if verb.dep_ == "acomp":  # "is willing to", "is ready to": the copula carries tense
             return self.verb_status(verb.head, conditional_ok)
@@ -238,7 +65,9 @@ class Gate:
     def noun_status(self, noun) -> str:
         """REAL or SKIP for a nominal trigger ('a possible summit' is SKIP)."""
         if any(
-            c.lower_ in HYPOTHETICAL_MODIFIERS for c in noun.children if c.dep_ in ("amod", "det", "compound")
+            c.lower_ in self.words["hypothetical_modifiers"]
+            for c in noun.children
+            if c.dep_ in ("amod", "det", "compound")
         ):
             return SKIP
         governor = noun.head
@@ -248,7 +77,7 @@ class Gate:
             hops += 1
         if governor is not None and governor.pos_ in ("VERB", "AUX"):
             status = self.verb_status(governor)
-            if governor.lemma_ in CREATION_VERBS and status != REAL:
+            if governor.lemma_ in self.words["creation_verbs"] and status != REAL:
                 return SKIP  # "could hold a summit", "offered to host talks": not (yet) held
             if self._hypothetical(governor):
                 return SKIP  # "would consider lifting its sanctions"
@@ -274,7 +103,7 @@ class Gate:
         """Is the clause reported speech ('said it would ...')?"""
         node = verb
         for _ in range(4):
-            if node.dep_ in ("ccomp", "conj") and node.head.lemma_ in SPEECH_VERBS:
+            if node.dep_ in ("ccomp", "conj") and node.head.lemma_ in self.words["speech_verbs"]:
                 return True
             if node.head.i == node.i:
                 return False
@@ -290,7 +119,7 @@ class Gate:
             return self.verb_status(governor)
         if lemma in self.intent or (lemma == "be" and any(c.lower_ == "set" for c in governor.children)):
             return SKIP if self.verb_status(governor) == SKIP else FUTURE
-        if lemma in self.hedge or lemma in OBJECT_CONTROL:
+        if lemma in self.hedge or lemma in self.words["object_control"]:
             return SKIP
         return SKIP if governor.pos_ == "VERB" else REAL
 
@@ -320,10 +149,10 @@ class Gate:
         node = verb
         for _ in range(6):
             for child in node.children:
-                if child.dep_ == "mark" and child.lower_ in CONDITION_MARKS:
+                if child.dep_ == "mark" and child.lower_ in self.words["condition_marks"]:
                     return True
                 if child.dep_ == "advcl" and any(
-                    m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in child.children
+                    m.dep_ == "mark" and m.lower_ in self.words["condition_marks"] for m in child.children
                 ):
                     return True
             if node.dep_ in ("ROOT",) or node.head.i == node.i or node.dep_ == "ccomp":
