@@ -8,7 +8,7 @@ from datetime import date
 from parley.actors.kb import KnowledgeBase
 from parley.actors.matcher import ActorMention, AliasMatcher
 from parley.actors.resolve import ActorResolver, DocContext
-from parley.dates import DateExpression, find_dates
+from parley.dates import find_dates
 from parley.events.args import (
     direct_object,
     expand,
@@ -19,6 +19,8 @@ from parley.events.args import (
 )
 from parley.events.frames import Frame, FrameSet, quad_class
 from parley.events.gating import FUTURE, SKIP, Gate
+from parley.events.targets import TargetRules, drop_untargeted_duplicates, places_of, share_targets
+from parley.events.when import date_for
 from parley.models import ActorRef, Document, Event
 
 
@@ -36,7 +38,7 @@ class Trigger:
     mode: str | None
 
 
-class EventCoder:
+class EventCoder(TargetRules):
     """Codes the sentences of parsed documents into Events."""
 
     def __init__(self, kb: KnowledgeBase, frames: FrameSet, matcher: AliasMatcher):
@@ -74,7 +76,7 @@ class EventCoder:
         events = []
         for trigger in triggers:
             events.extend(self._emit(trigger, sentence, index, mentions, dates, document))
-        events = _share_targets(_drop_untargeted_duplicates(events), triggers)
+        events = share_targets(drop_untargeted_duplicates(events), triggers)
         self._remember_subjects(sentence, mentions, document, ctx)
         return events
 
@@ -182,76 +184,6 @@ class EventCoder:
         if frame.source_sector:
             sources = [(_with_sector(ref, frame.source_sector), tok) for ref, tok in sources]
         return Trigger(noun, frame, status, sources, targets, frame.cameo, frame.type, frame.mode)
-
-    def _location_target(self, verb, obj, mentions, day, ctx, sources):
-        """'reimposed blockades in the West Bank', 'will provide aid to refugees in Liberia': with no
-        named recipient, a state where the act happens is the target (as the PLOVER GSR codes it)."""
-        own = {ref.country for ref, _ in sources}
-        holders = [verb] + ([obj] if obj is not None else [])
-        for clause in (c for c in verb.children if c.dep_ == "xcomp"):
-            inner = direct_object(clause)
-            holders += [clause] + ([inner] if inner is not None else [])
-        for holder in holders:
-            for place in _places(holder):
-                refs = self.resolver.resolve(place, mentions, day, ctx)
-                states = [
-                    r for r in refs if self.kb.get(r.actor_id) and self.kb.get(r.actor_id).kind == "state"
-                ]
-                if states and states[0].country not in own:
-                    return [(states[0], place)]
-        return []
-
-    def _reaction_target(self, noun, mentions, day, ctx, sources):
-        """'X's launch drew a rebuke from Pyongyang', 'earned it a rebuke': the target is who drew it."""
-        verb = noun.head
-        reacting = verb.lemma_ in self.words["reaction_verbs"] or (
-            verb.lemma_ in self.words["response_verbs"] and noun.lemma_ in self.words["response_nouns"]
-        )
-        if noun.dep_ != "dobj" or not reacting:
-            return []
-        heads = [c for c in verb.children if c.dep_ in ("dative", "iobj")] or subject_heads(
-            verb, self.words["object_control"]
-        )
-        own = {ref.country for ref, _ in sources}
-        return [t for t in self._refs(heads, mentions, day, ctx) if t[0].country not in own]
-
-    def _content_targets(self, verb, mentions, day, ctx) -> list[tuple[ActorRef, object]]:
-        """'refused to hold talks with X', 'demanded that X release', 'warned it would expel X',
-        'threatened to retaliate if X ...'."""
-        found = []
-        for clause in _clauses(verb):
-            if clause.dep_ == "advcl":
-                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
-                found += self._refs(subjects, mentions, day, ctx)
-                continue
-            if clause.dep_ == "ccomp":
-                subjects = [
-                    c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"
-                ]
-                refs = self._refs(subjects, mentions, day, ctx)
-                if refs and verb.lemma_ not in ("warn", "vow", "threaten", "pledge", "promise"):
-                    return refs
-            obj = direct_object(clause)
-            for place in (
-                "dobj",
-                "with",
-                "to",
-                "on",
-                "against",
-                "at",
-                "obj.on",
-                "obj.against",
-                "obj.with",
-                "obj.to",
-                "obj.for",
-                "for",
-                "by",
-            ):
-                refs = self._refs(place_heads(clause, place, obj), mentions, day, ctx)
-                if refs:
-                    found += refs
-                    break
-        return found
 
     # ---------------------------------------------------------------- checks
     def _constraints_hold(self, verb, frame: Frame, obj) -> bool:
@@ -454,7 +386,7 @@ class EventCoder:
     def _venue_country(self, trigger, mentions) -> str | None:
         """The state a meeting takes place in ('in Vladivostok', 'during a visit to Moscow')."""
         token = trigger.token
-        places = list(_places(token)) + place_heads(token, "nested.to", None)
+        places = list(places_of(token)) + place_heads(token, "nested.to", None)
         for place in places:
             mention = mentions.get(place.i)
             if mention is not None and self.kb.actors[mention.actor_id].kind == "state":
@@ -473,7 +405,7 @@ class EventCoder:
         start = min(e[0] for e in extents)
         end = max(e[1] for e in extents)
         text = document.text  # Doc.text would rebuild the whole text from its tokens every time
-        when = self._date_for(trigger.token, dates, document)
+        when = date_for(trigger.token, dates, document)
         contexts = self._contexts(trigger.token, frame)
         confidence = frame.confidence
         if trigger.status == FUTURE:
@@ -501,22 +433,6 @@ class EventCoder:
             confidence=round(max(0.05, min(confidence, 0.99)), 2),
             rule=frame.id + (":future" if trigger.status == FUTURE else ""),
         )
-
-    def _date_for(self, trigger, dates: list[DateExpression], document: Document):
-        """The date expression of the trigger's own clause, else the document date."""
-        best = None
-        for expression in dates:
-            owner = _owner(trigger.doc.char_span(expression.start, expression.end, alignment_mode="expand"))
-            if owner.i == trigger.i:
-                best = expression
-                break
-            if owner is not None and best is None and _governs(owner, trigger):
-                best = expression
-        if best is not None and best.value is not None:
-            return best.value.isoformat(), best.precision, best.text
-        if document.published is None:
-            return None, None, None
-        return document.published.isoformat(), "day", None
 
     def _contexts(self, trigger, frame: Frame) -> list[str]:
         found = list(frame.contexts)
@@ -547,98 +463,6 @@ def _extent(token) -> tuple[int, int]:
 
 # Left modifiers that belong to a name or noun phrase core.
 NAME_DEPS = {"compound", "amod", "poss", "det", "nmod", "nummod", "case"}
-
-
-def _owner(span):
-    """The verb or trigger noun a date expression hangs from."""
-    if span is None or len(span) == 0:
-        return None
-    node = span.root
-    for _ in range(8):
-        if node.pos_ in ("VERB", "AUX") or (node.i != span.root.i and node.pos_ == "NOUN"):
-            return node
-        if node.head.i == node.i:
-            return node
-        node = node.head
-    return None
-
-
-def _governs(ancestor, token) -> bool:
-    node = token
-    for _ in range(10):
-        if node.head.i == node.i:
-            return False
-        node = node.head
-        if node.i == ancestor.i:
-            return True
-    return False
-
-
-def _share_targets(events: list[Event], triggers: list[Trigger]) -> list[Event]:
-    """'slammed Washington's move and promised a tough response': the threat answers Washington."""
-    by_token = {t.token.i: t for t in triggers}
-    for event in events:
-        if event.target is not None or event.event_type != "THREATEN":
-            continue
-        trigger = next(
-            (
-                t
-                for t in triggers
-                if t.event_type == "THREATEN"
-                and t.sources
-                and t.sources[0][0].actor_id == event.source.actor_id
-            ),
-            None,
-        )
-        if trigger is None or trigger.token.dep_ != "conj" or trigger.token.head.i not in by_token:
-            continue
-        partner = by_token[trigger.token.head.i]
-        if partner.event_type in ("ACCUSE", "REJECT", "THREATEN") and partner.targets:
-            event.target = partner.targets[0][0]
-            event.rule += ":shared-target"
-    return events
-
-
-def _drop_untargeted_duplicates(events: list[Event]) -> list[Event]:
-    """'shelled Yeonpyeong Island, killing two marines': one attack with a target, not two."""
-    targeted = {(e.event_type, e.source.actor_id) for e in events if e.target is not None}
-    return [e for e in events if e.target is not None or (e.event_type, e.source.actor_id) not in targeted]
-
-
-def _places(holder):
-    """Objects of 'in' on the holder, and of 'in' inside its 'to' phrases ('to the Olympics in X')."""
-    for prep in (c for c in holder.children if c.dep_ == "prep"):
-        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-            if prep.lower_ in ("in", "inside", "across"):
-                yield pobj
-            elif prep.lower_ == "to":
-                yield from (
-                    o
-                    for p in pobj.children
-                    if p.dep_ == "prep" and p.lower_ == "in"
-                    for o in p.children
-                    if o.dep_ == "pobj"
-                )
-
-
-def _clauses(verb):
-    """Complement clauses, then conditions ('if X ...') for threats."""
-    complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
-    purposes = [c for c in verb.children if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
-    complements += purposes + [g for p in purposes for g in p.children if g.dep_ == "ccomp"]
-    conditions = [
-        c
-        for c in verb.children
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
-    ]
-    for clause in complements:
-        conditions += [
-            c
-            for c in clause.children
-            if c.dep_ == "advcl"
-            and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
-        ]
-    return complements + conditions
 
 
 def _modifier_heads(noun) -> list:

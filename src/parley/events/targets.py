@@ -1,0 +1,153 @@
+"""Where an event's target hides when it is not the object: in a complement clause, in the
+place the act happens, or in whoever drew a reaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from parley.events.args import direct_object, place_heads, subject_heads
+from parley.models import ActorRef, Event
+
+if TYPE_CHECKING:  # the coder imports this module
+    from parley.events.coder import Trigger
+
+
+class TargetRules:
+    """Target-finding rules shared by the verb and noun triggers of EventCoder."""
+
+    def _location_target(self, verb, obj, mentions, day, ctx, sources):
+        """'reimposed blockades in the West Bank', 'will provide aid to refugees in Liberia': with no
+        named recipient, a state where the act happens is the target (as the PLOVER GSR codes it)."""
+        own = {ref.country for ref, _ in sources}
+        holders = [verb] + ([obj] if obj is not None else [])
+        for clause in (c for c in verb.children if c.dep_ == "xcomp"):
+            inner = direct_object(clause)
+            holders += [clause] + ([inner] if inner is not None else [])
+        for holder in holders:
+            for place in places_of(holder):
+                refs = self.resolver.resolve(place, mentions, day, ctx)
+                states = [
+                    r for r in refs if self.kb.get(r.actor_id) and self.kb.get(r.actor_id).kind == "state"
+                ]
+                if states and states[0].country not in own:
+                    return [(states[0], place)]
+        return []
+
+    def _reaction_target(self, noun, mentions, day, ctx, sources):
+        """'X's launch drew a rebuke from Pyongyang', 'earned it a rebuke': the target is who drew it."""
+        verb = noun.head
+        reacting = verb.lemma_ in self.words["reaction_verbs"] or (
+            verb.lemma_ in self.words["response_verbs"] and noun.lemma_ in self.words["response_nouns"]
+        )
+        if noun.dep_ != "dobj" or not reacting:
+            return []
+        heads = [c for c in verb.children if c.dep_ in ("dative", "iobj")] or subject_heads(
+            verb, self.words["object_control"]
+        )
+        own = {ref.country for ref, _ in sources}
+        return [t for t in self._refs(heads, mentions, day, ctx) if t[0].country not in own]
+
+    def _content_targets(self, verb, mentions, day, ctx) -> list[tuple[ActorRef, object]]:
+        """'refused to hold talks with X', 'demanded that X release', 'warned it would expel X',
+        'threatened to retaliate if X ...'."""
+        found = []
+        for clause in clauses_of(verb):
+            if clause.dep_ == "advcl":
+                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+                found += self._refs(subjects, mentions, day, ctx)
+                continue
+            if clause.dep_ == "ccomp":
+                subjects = [
+                    c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"
+                ]
+                refs = self._refs(subjects, mentions, day, ctx)
+                if refs and verb.lemma_ not in ("warn", "vow", "threaten", "pledge", "promise"):
+                    return refs
+            obj = direct_object(clause)
+            for place in (
+                "dobj",
+                "with",
+                "to",
+                "on",
+                "against",
+                "at",
+                "obj.on",
+                "obj.against",
+                "obj.with",
+                "obj.to",
+                "obj.for",
+                "for",
+                "by",
+            ):
+                refs = self._refs(place_heads(clause, place, obj), mentions, day, ctx)
+                if refs:
+                    found += refs
+                    break
+        return found
+
+
+def share_targets(events: list[Event], triggers: list[Trigger]) -> list[Event]:
+    """'slammed Washington's move and promised a tough response': the threat answers Washington."""
+    by_token = {t.token.i: t for t in triggers}
+    for event in events:
+        if event.target is not None or event.event_type != "THREATEN":
+            continue
+        trigger = next(
+            (
+                t
+                for t in triggers
+                if t.event_type == "THREATEN"
+                and t.sources
+                and t.sources[0][0].actor_id == event.source.actor_id
+            ),
+            None,
+        )
+        if trigger is None or trigger.token.dep_ != "conj" or trigger.token.head.i not in by_token:
+            continue
+        partner = by_token[trigger.token.head.i]
+        if partner.event_type in ("ACCUSE", "REJECT", "THREATEN") and partner.targets:
+            event.target = partner.targets[0][0]
+            event.rule += ":shared-target"
+    return events
+
+
+def drop_untargeted_duplicates(events: list[Event]) -> list[Event]:
+    """'shelled Yeonpyeong Island, killing two marines': one attack with a target, not two."""
+    targeted = {(e.event_type, e.source.actor_id) for e in events if e.target is not None}
+    return [e for e in events if e.target is not None or (e.event_type, e.source.actor_id) not in targeted]
+
+
+def places_of(holder):
+    """Objects of 'in' on the holder, and of 'in' inside its 'to' phrases ('to the Olympics in X')."""
+    for prep in (c for c in holder.children if c.dep_ == "prep"):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            if prep.lower_ in ("in", "inside", "across"):
+                yield pobj
+            elif prep.lower_ == "to":
+                yield from (
+                    o
+                    for p in pobj.children
+                    if p.dep_ == "prep" and p.lower_ == "in"
+                    for o in p.children
+                    if o.dep_ == "pobj"
+                )
+
+
+def clauses_of(verb):
+    """Complement clauses, then conditions ('if X ...') for threats."""
+    complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+    purposes = [c for c in verb.children if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
+    complements += purposes + [g for p in purposes for g in p.children if g.dep_ == "ccomp"]
+    conditions = [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+    ]
+    for clause in complements:
+        conditions += [
+            c
+            for c in clause.children
+            if c.dep_ == "advcl"
+            and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+        ]
+    return complements + conditions
