@@ -40,9 +40,10 @@ PATTERNS = [
     ("rel_period", r"\b(?:(?:earlier|later) )?(?P<rel>this|last|next|past) (?P<unit>week|month|year)\b"),
     ("relative_day", r"\b(?P<word>yesterday|today|tomorrow|tonight|last night)\b"),
     ("days_ago", r"\b(?P<n>\d+|two|three|four|five|six|seven|ten) (?P<unit>days|weeks|months|years) ago\b"),
-    ("in_month", rf"\b(?:in|on|during|since|by|until|through|early|late|mid-?)\s+{_MONTH}\b(?! \d)"),
-    ("in_year", rf"\b(?:in|since|during|by|until|of|early|late|mid-?)\s+{_YEAR}\b"),
+    ("in_month", rf"\b(?:in|on|during|early|late|mid-?)\s+{_MONTH}\b(?! \d)"),
+    ("in_year", rf"\b(?:in|during|of|early|late|mid-?)\s+{_YEAR}\b"),
 ]
+BOUNDARY_WORDS = re.compile(r"\b(?:since|until|till|through|before|after|from|by)\s+$", re.IGNORECASE)
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
@@ -65,6 +66,9 @@ def find_dates(text: str, anchor: date | None, offset: int = 0, future: bool = F
     for name, pattern in COMPILED:
         for match in pattern.finditer(text):
             if any(match.start() < e and s < match.end() for s, e in taken):
+                continue
+            if BOUNDARY_WORDS.search(text[max(0, match.start() - 9) : match.start()]):
+                taken.append((match.start(), match.end()))  # "since 2011" bounds a period: no event date
                 continue
             value, precision = resolve(name, match, anchor, future)
             if precision is None:

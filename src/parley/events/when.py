@@ -11,7 +11,7 @@ def date_for(trigger, dates: list[DateExpression], document: Document):
     best = None
     for expression in dates:
         owner = _owner(trigger.doc.char_span(expression.start, expression.end, alignment_mode="expand"))
-        if owner.i == trigger.i:
+        if owner is not None and owner.i == trigger.i:
             best = expression
             break
         if owner is not None and best is None and _governs(owner, trigger):
