@@ -161,3 +161,42 @@ def test_coder_pronouns_resolve_to_the_reporting_actor(code):
 def test_coder_plain_statements_code_nothing(code):
     assert code("Seoul said the talks had been useful.") == set()
     assert code("Shares in Tokyo rose 2 percent on Monday.") == set()
+
+
+def test_coder_meetings_in_one_partys_country_are_visits_by_the_other(code):
+    assert code("Kim Jong Un met Vladimir Putin in Vladivostok on Thursday.") == {("CONSULT", "PRK", "RUS")}
+
+
+def test_coder_relative_pronouns_take_their_antecedent(code):
+    found = code("The offer was rejected by Pyongyang, which accused Seoul of hostility.")
+    assert ("ACCUSE", "PRK", "KOR") in found
+
+
+def test_coder_complement_clauses_give_targets(code):
+    assert ("REJECT", "PRK", "USA") in code("North Korea refused to hold talks with the United States.")
+    assert ("REQUEST", "USA", "RUS") in code("Washington demanded that Moscow release the journalist.")
+
+
+def test_coder_the_content_of_a_demand_is_not_an_event(code):
+    found = code("Washington demanded that Moscow release the journalist.")
+    assert not {e for e in found if e[0] == "RETREAT"}
+
+
+def test_coder_a_place_stands_in_for_a_missing_recipient(code):
+    assert ("COERCE", "ISR", "PSE") in code("Israel reimposed blockades in the West Bank on Friday.")
+
+
+def test_coder_places_named_after_states_are_not_actors(code):
+    assert code("North Korea fired two missiles into the Sea of Japan.") == {("MOBILIZE", "PRK", None)}
+
+
+def test_coder_reactions_target_whoever_drew_them(code):
+    assert ("ACCUSE", "PRK", "KOR") in code("South Korea's missile launch drew a rebuke from Pyongyang.")
+
+
+def test_coder_possessive_pronouns_resolve(code):
+    assert ("ASSAULT", "PAK", None) in code("Pakistan's army said its troops had killed five militants.")
+
+
+def test_coder_speculation_is_not_an_event(code):
+    assert code("Analysts expect Pyongyang to test another missile soon.") == set()
