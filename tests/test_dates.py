@@ -72,6 +72,8 @@ def test_dates_invalid_calendar_dates_are_ignored(text):
     assert not [d for d in find_dates(text, ANCHOR) if d.text.startswith(("2021-13", "February 30"))]
 
 
-@pytest.mark.parametrize("text", ["the first visit since 2011", "a deadline by May 2020", "from March 2019 on"])
+@pytest.mark.parametrize(
+    "text", ["the first visit since 2011", "a deadline by May 2020", "from March 2019 on"]
+)
 def test_dates_period_boundaries_are_not_event_dates(text):
     assert find_dates(text, ANCHOR) == []
