@@ -167,5 +167,5 @@ def object_words(obj) -> set[str]:
         words.add(" ".join(tail + [obj.lemma_.lower()]))
     for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"):
         for inner in (c for c in prep.children if c.dep_ == "pobj"):
-            words |= {inner.lemma_.lower(), inner.lower_}
+            words |= object_words(inner)  # "ten days of war games", "a mission of observers"
     return words | {w[:-1] for w in words if w.endswith("s")}  # "the Abraham Accords"

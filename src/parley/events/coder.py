@@ -170,6 +170,10 @@ class EventCoder(TargetRules):
                 break
         if not sources:
             sources = self._noun_sources(noun, mentions, day, ctx, venue=frame.type in ("CONSULT", "AGREE"))
+            if not sources and noun.dep_ in ("dobj", "pobj") and noun.head.lemma_ in self.words["light_verbs"]:
+                # "speeded up the withdrawal of its forces": the verb's subject does the withdrawing
+                heads = subject_heads(noun.head, self.words["object_control"])
+                sources = self._refs(heads, mentions, day, ctx)
             if len(sources) >= 2 and (frame.symmetric or frame.mutual):
                 sources, targets = sources[:1], sources[1:]
         if not targets:

@@ -52,6 +52,7 @@ WORD_LISTS = {
     "intent_nouns",
     "content_nouns",
     "object_control",
+    "light_verbs",
 }
 
 

@@ -31,6 +31,22 @@ class TargetRules:
                 ]
                 if states and states[0].country not in own:
                     return [(states[0], place)]
+        return self._predicate_target(verb, mentions, day, ctx, own)
+
+    def _predicate_target(self, verb, mentions, day, ctx, own: set[str]):
+        """Last resort: the first state or organisation named in the predicate, after the verb and
+        outside its subject ('agreed to provide aid to refugees fleeing the war in Liberia')."""
+        subjects = {
+            t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj") for t in c.subtree
+        }
+        for token in verb.subtree:
+            if token.i <= verb.i or token.i in subjects or token.i not in mentions:
+                continue
+            actor = self.kb.actors[mentions[token.i].actor_id]
+            if actor.kind in ("state", "igo", "organ") and actor.country not in own:
+                refs = self.resolver.resolve(token, mentions, day, ctx)
+                if refs:
+                    return [(refs[0], token)]
         return []
 
     def _reaction_target(self, noun, mentions, day, ctx, sources):
@@ -76,6 +92,7 @@ class TargetRules:
                 "obj.with",
                 "obj.to",
                 "obj.for",
+                "obj.between",
                 "for",
                 "by",
             ):
