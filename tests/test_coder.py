@@ -200,3 +200,8 @@ def test_coder_possessive_pronouns_resolve(code):
 
 def test_coder_speculation_is_not_an_event(code):
     assert code("Analysts expect Pyongyang to test another missile soon.") == set()
+
+
+def test_coder_self_referring_phrases_do_not_recurse(events):
+    text = "The president asked India to withdraw its troops from the islands, an official in his office said."
+    assert isinstance(events(text), list)

@@ -40,6 +40,7 @@ class ActorResolver:
 
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
+        self._resolving: set[tuple[int, int]] = set()
         self.surnames: dict[str, list[str]] = {}
         for actor in kb.actors.values():
             if actor.kind == "person":
@@ -51,6 +52,16 @@ class ActorResolver:
         self, head, mentions: dict[int, ActorMention], day: date | None, ctx: DocContext
     ) -> list[ActorRef]:
         """Actors named by the noun phrase headed by `head` (several when coordinated inside)."""
+        key = (id(head.doc), head.i)
+        if key in self._resolving:
+            return []  # pronouns and locations can point back at the phrase being resolved
+        self._resolving.add(key)
+        try:
+            return self._resolve(head, mentions, day, ctx)
+        finally:
+            self._resolving.discard(key)
+
+    def _resolve(self, head, mentions, day, ctx) -> list[ActorRef]:
         if head.pos_ in ("VERB", "AUX"):
             return []  # a clause ("from working for the UN") names no actor itself
         if head.pos_ == "PRON" or head.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
