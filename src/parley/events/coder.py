@@ -7,7 +7,7 @@ from datetime import date
 
 from parley.actors.kb import KnowledgeBase
 from parley.actors.matcher import ActorMention, AliasMatcher
-from parley.actors.resolve import ActorResolver, DocContext
+from parley.actors.resolve import ActorResolver, DocContext, make_ref
 from parley.dates import find_dates
 from parley.events.args import (
     direct_object,
@@ -48,6 +48,7 @@ class EventCoder(TargetRules):
         self.resolver = ActorResolver(kb)
         self.gate = Gate(frames.settings, set(frames.by_verb))
         self.words = {name: set(words) for name, words in frames.settings.words.items()}
+        self.controllers = self.words["object_control"] | self.words["causative_verbs"]
         self.contexts = {
             word.lower(): name for name, words in frames.settings.contexts.items() for word in words
         }
@@ -72,6 +73,7 @@ class EventCoder(TargetRules):
             for i in range(shifted.start, shifted.end):
                 mentions[i] = shifted
         dates = find_dates(sentence.text, document.published, offset=sentence.start_char)
+        self._mentions_now = mentions
         triggers = self._triggers(sentence, mentions, dates, document, ctx)
         events = []
         for trigger in triggers:
@@ -125,22 +127,34 @@ class EventCoder(TargetRules):
         subjects = (
             [c for c in verb.children if c.dep_ == "nsubjpass"]
             if adjectival
-            else subject_heads(verb, self.words["object_control"])
+            else subject_heads(verb, self.controllers)
         )
         sources = self._refs(subjects, mentions, day, ctx)
         if frame.pair_satisfies and len(sources) < 2 and not self._has_word(verb, frame.requires_word):
             return None
         targets: list[tuple[ActorRef, object]] = []
+        unnamed_people = []  # target phrases that name people of no stated country
         for place in frame.target:
             heads = place_heads(verb, place, obj)
             targets = self._refs(heads, mentions, day, ctx)
             if targets:
                 break
+            unnamed_people += [h for h in heads if self._names_people(h)]
         if not targets and frame.type in self.words["content_types"]:
             own = {ref.country for ref, _ in sources}
             targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]
+        if (
+            not sources
+            and frame.type in self.words["civilian_types"]
+            and any(map(self._names_people, subjects))
+        ):
+            sources = self._civilian_source(verb, subjects, targets, mentions, day, ctx)
+        if not targets and unnamed_people and sources and frame.type in self.words["domestic_types"]:
+            targets = [(self._compatriots(sources[0][0], "CVL"), unnamed_people[0])]
         if not targets and frame.type in self.words["located_types"]:
             targets = self._location_target(verb, obj, mentions, day, ctx, sources)
+        if not targets and sources and frame.type in self.words["inward_types"]:
+            targets = [(self._compatriots(sources[0][0], "GOV"), verb)]  # protests, crackdowns at home
         if frame.requires_target and not targets:
             return None
         if not self._subject_ok(frame, sources):
@@ -170,9 +184,13 @@ class EventCoder(TargetRules):
                 break
         if not sources:
             sources = self._noun_sources(noun, mentions, day, ctx, venue=frame.type in ("CONSULT", "AGREE"))
-            if not sources and noun.dep_ in ("dobj", "pobj") and noun.head.lemma_ in self.words["light_verbs"]:
+            if (
+                not sources
+                and noun.dep_ in ("dobj", "pobj")
+                and noun.head.lemma_ in self.words["light_verbs"]
+            ):
                 # "speeded up the withdrawal of its forces": the verb's subject does the withdrawing
-                heads = subject_heads(noun.head, self.words["object_control"])
+                heads = subject_heads(noun.head, self.controllers)
                 sources = self._refs(heads, mentions, day, ctx)
             if len(sources) >= 2 and (frame.symmetric or frame.mutual):
                 sources, targets = sources[:1], sources[1:]
@@ -250,6 +268,33 @@ class EventCoder(TargetRules):
         if token.i in mentions or token.pos_ in ("PRON", "PROPN"):
             return True
         return token.lower_ in self.words["people"] or token.lower_ in self.kb.lexicon.roles
+
+    def _names_people(self, token) -> bool:
+        """Does the phrase name people without naming an actor ('protesters', 'Pedro Castillo')?"""
+        lexicon = self.kb.lexicon
+        if token.lemma_.lower() in lexicon.quantities:
+            return any(self._names_people(o) for p in token.children if p.lower_ == "of" for o in p.children)
+        word = token.lower_
+        return (
+            lexicon.sectors.get(word) == "CVL"
+            or lexicon.sectors.get(token.lemma_.lower()) == "CVL"
+            or word in self.words["people"]
+            or word in lexicon.roles
+            or (token.pos_ == "PROPN" and token.i not in self._mentions_now)
+        )
+
+    def _compatriots(self, ref: ActorRef, sector: str) -> ActorRef:
+        """The source's own country: the target of a crackdown or protest at home."""
+        state = self.kb.country_actor(ref.country)
+        return make_ref(state, state.name, sector) if state is not None else ref
+
+    def _civilian_source(self, verb, subjects, targets, mentions, day, ctx):
+        """'Protesters stormed the residence of the Sri Lankan president': people of no stated
+        country act where they are, or against their own government."""
+        where = self._location_target(verb, direct_object(verb), mentions, day, ctx, [])
+        country = where[0][0].country if where else (targets[0][0].country if targets else None)
+        state = self.kb.country_actor(country) if country else None
+        return [(make_ref(state, subjects[0].text, "CVL"), subjects[0])] if state is not None else []
 
     def _kind_ok(self, refs, kinds: list[str]) -> bool:
         if not refs:

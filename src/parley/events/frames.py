@@ -53,6 +53,10 @@ WORD_LISTS = {
     "content_nouns",
     "object_control",
     "light_verbs",
+    "civilian_types",
+    "domestic_types",
+    "inward_types",
+    "causative_verbs",
 }
 
 

@@ -113,6 +113,8 @@ class Gate:
     def _governed(self, verb) -> str:
         governor = verb.head
         lemma = governor.lemma_
+        if lemma in self.words["causative_verbs"]:
+            return self.verb_status(governor)  # "prompting Israel to recall": the recall happened
         if lemma in self.framed and lemma not in self.aspect:
             return SKIP  # "agreed to meet": the governor's own frame codes it
         if lemma in self.aspect:
