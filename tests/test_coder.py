@@ -203,5 +203,7 @@ def test_coder_speculation_is_not_an_event(code):
 
 
 def test_coder_self_referring_phrases_do_not_recurse(events):
-    text = "The president asked India to withdraw its troops from the islands, an official in his office said."
+    text = (
+        "The president asked India to withdraw its troops from the islands, an official in his office said."
+    )
     assert isinstance(events(text), list)

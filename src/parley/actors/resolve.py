@@ -319,11 +319,19 @@ class ActorResolver:
             if verb.dep_ == "ccomp":
                 for subject in (c for c in verb.head.children if c.dep_ == "nsubj"):
                     if subject.pos_ != "PRON":
-                        refs = self.resolve(subject, mentions, day, ctx)
+                        refs = [r for h in expand_list(subject) for r in self.resolve(h, mentions, day, ctx)]
                         if refs and _fits(refs[0], self.kb, person):
-                            return [_retext(refs[0], head.text)]
+                            plural = head.lower_ in ("they", "them", "their", "themselves")
+                            return [_retext(r, head.text) for r in (refs if plural else refs[:1])]
             verb = verb.head if verb.head.i != verb.i else None
         return []
+
+
+def expand_list(token) -> list:
+    """A phrase head with its coordinated heads ("Spain, Ireland and Norway"). "A, B and C" is
+    often parsed with B as an apposition of A and C as B's conjunct; such a list counts too."""
+    listed = [a for a in token.children if a.dep_ == "appos" and a.conjuncts]
+    return [token, *token.conjuncts, *[t for a in listed for t in (a, *a.conjuncts)]]
 
 
 def make_ref(actor: Actor, text: str, sector: str | None = None) -> ActorRef:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from parley.actors.resolve import expand_list
+
 SUBJECT_DEPS = ("nsubj", "csubj")
 
 
@@ -113,6 +115,16 @@ def place_heads(trigger, place: str, obj):
             for d in a.children
             if d.dep_ in ("dobj", "obj")
         ]
+    if place == "nested.with":  # "spoke by telephone with X"
+        return [
+            o
+            for p in trigger.children
+            if p.dep_ == "prep"
+            for t in p.subtree
+            if t.dep_ == "prep" and t.lower_ == "with"
+            for o in t.children
+            if o.dep_ == "pobj"
+        ]
     if place == "nested.to":  # "embarked on a visit to China"
         return [
             o
@@ -144,12 +156,10 @@ def place_heads(trigger, place: str, obj):
 
 
 def expand(heads):
-    """Heads plus their coordinated conjuncts. "A, B and C" is often parsed with B as an apposition
-    of A and C as B's conjunct; such a list counts as coordination."""
+    """Heads plus their coordinated heads, each once."""
     out = []
     for head in heads:
-        listed = [a for a in head.children if a.dep_ == "appos" and a.conjuncts]
-        for token in (head, *head.conjuncts, *[t for a in listed for t in (a, *a.conjuncts)]):
+        for token in expand_list(head):
             if token not in out:
                 out.append(token)
     return out

@@ -155,6 +155,8 @@ class EventCoder(TargetRules):
             targets = self._location_target(verb, obj, mentions, day, ctx, sources)
         if not targets and sources and frame.type in self.words["inward_types"]:
             targets = [(self._compatriots(sources[0][0], "GOV"), verb)]  # protests, crackdowns at home
+        if frame.target_kind and targets and not self._kind_ok(targets, frame.target_kind):
+            return None
         if frame.requires_target and not targets:
             return None
         if not self._subject_ok(frame, sources):
@@ -201,6 +203,8 @@ class EventCoder(TargetRules):
                     break
         if not targets and frame.type in self.words["content_types"] | {"AGREE"}:
             targets = self._reaction_target(noun, mentions, day, ctx, sources)
+        if frame.target_kind and targets and not self._kind_ok(targets, frame.target_kind):
+            return None
         if frame.requires_target and not targets:
             return None
         if frame.source_sector:

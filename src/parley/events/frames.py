@@ -84,6 +84,7 @@ class Frame(BaseModel):
     clause_modal: list[str] = []  # "said that X must ...": a complement clause with this modal
     adjectival: bool = False  # "is opposed to", "is committed to": the passive subject acts
     pair_satisfies: bool = False  # coordinated actors stand in for `requires_word` ("X and Y held drills")
+    target_kind: list[str] = []  # knowledge-base kinds the target must have ("withdrawal from the WHO")
     adjective: bool = False  # the trigger must be a predicate adjective ("is willing to")
     no_complement: bool = False  # "called X" the phone call, not "called X an enemy"
     ignore_conditional: bool = False
