@@ -64,6 +64,8 @@ class ActorResolver:
     def _resolve(self, head, mentions, day, ctx) -> list[ActorRef]:
         if head.pos_ in ("VERB", "AUX"):
             return []  # a clause ("from working for the UN") names no actor itself
+        if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl":
+            return self.resolve(head.head.head, mentions, day, ctx)  # "the WHO, which Trump accused"
         if head.pos_ == "PRON" or head.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
             return self.resolve_pronoun(head, mentions, day, ctx)
         own = mentions.get(head.i)
@@ -177,11 +179,15 @@ class ActorResolver:
         return []
 
     def _voice(self, head, mentions, day, ctx) -> list[ActorRef]:
-        """The author of a statement: 'released by the DPRK', 'issued by Pyongyang'."""
+        """The author of a statement: 'released by the DPRK', or the subject that issued it
+        ('the Board passed a resolution censuring Iran')."""
         for acl in (c for c in head.children if c.dep_ == "acl"):
             for agent in (c for c in acl.children if c.dep_ == "agent"):
                 for obj in (c for c in agent.children if c.dep_ == "pobj"):
                     return self.resolve(obj, mentions, day, ctx)
+        if head.dep_ == "dobj":
+            for subject in (c for c in head.head.children if c.dep_ == "nsubj"):
+                return self.resolve(subject, mentions, day, ctx)
         return self._unqualified_institution(head, mentions, day, ctx)
 
     def _unqualified_institution(self, head, mentions, day, ctx) -> list[ActorRef]:
@@ -299,7 +305,12 @@ class ActorResolver:
 
     def _earlier_subject(self, head, mentions, day, ctx, person: bool) -> list[ActorRef]:
         plural = head.lower_ in ("they", "them", "their", "themselves")
+        object_pronoun = head.dep_ in ("dobj", "pobj", "dative")
         for token in reversed(head.doc[head.sent.start : head.i]):
+            if object_pronoun and token.dep_ in ("pobj", "dobj") and token.pos_ == "PROPN":
+                refs = [r for r in self.resolve(token, mentions, day, ctx) if _fits(r, self.kb, person)]
+                if refs:  # "a warrant for Putin, accusing him of ...": him is the earlier object
+                    return [_retext(r, head.text) for r in refs[:1]]
             if token.dep_ not in ("nsubj", "nsubjpass") and not (
                 token.dep_ == "pobj" and token.head.dep_ == "agent"
             ):

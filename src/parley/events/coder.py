@@ -140,6 +140,8 @@ class EventCoder(TargetRules):
             if targets:
                 break
             unnamed_people += [h for h in heads if self._names_people(h)]
+        if not targets and verb.dep_ == "relcl" and obj is None and frame.type in self.words["content_types"]:
+            targets = self._antecedent_target(verb, mentions, day, ctx, sources)
         if not targets and frame.type in self.words["content_types"]:
             own = {ref.country for ref, _ in sources}
             targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]

@@ -49,6 +49,20 @@ class TargetRules:
                     return [(refs[0], token)]
         return []
 
+    def _antecedent_target(self, verb, mentions, day, ctx, sources):
+        """'..., a move Beijing denounced as selfish': the relative clause's noun is the object, and
+        a bare 'move' or 'step' stands for the main clause, whose subject is the target."""
+        noun = verb.head
+        own = {ref.country for ref, _ in sources}
+        refs = [t for t in self._refs([noun], mentions, day, ctx) if t[0].country not in own]
+        if refs:
+            return refs
+        clause = noun.head
+        while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+            clause = clause.head
+        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return [t for t in self._refs(subjects, mentions, day, ctx) if t[0].country not in own]
+
     def _reaction_target(self, noun, mentions, day, ctx, sources):
         """'X's launch drew a rebuke from Pyongyang', 'earned it a rebuke': the target is who drew it."""
         verb = noun.head
@@ -125,6 +139,29 @@ def share_targets(events: list[Event], triggers: list[Trigger]) -> list[Event]:
         if partner.event_type in ("ACCUSE", "REJECT", "THREATEN") and partner.targets:
             event.target = partner.targets[0][0]
             event.rule += ":shared-target"
+    return answer_provocations(events)
+
+
+def answer_provocations(events: list[Event]) -> list[Event]:
+    """'India struck sites in Pakistan, and Islamabad vowed to retaliate': a threat, accusation or
+    rejection with no target answers whoever acted against its source in the same sentence."""
+    for event in events:
+        if event.target is not None or event.event_type not in ("THREATEN", "ACCUSE", "REJECT"):
+            continue
+        provocation = next(
+            (
+                other
+                for other in events
+                if other is not event
+                and other.target is not None
+                and other.target.country == event.source.country
+                and other.source.country != event.source.country
+            ),
+            None,
+        )
+        if provocation is not None:
+            event.target = provocation.source
+            event.rule += ":answers"
     return events
 
 
