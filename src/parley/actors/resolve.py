@@ -16,6 +16,47 @@ from parley.models import ActorRef
 # Children that belong to a noun phrase's core, where its actor is named.
 CORE_DEPS = {"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod", "det", "case"}
 CORE_PREPS = {"of", "from", "for", "by"}
+# Participles that relate a name to the head rather than identify it ("Iran-backed", "Russian-held").
+RELATION_PARTICIPLES = {
+    "backed",
+    "allied",
+    "aligned",
+    "sponsored",
+    "funded",
+    "based",
+    "held",
+    "made",
+    "run",
+    "controlled",
+    "occupied",
+    "brokered",
+    "drafted",
+    "owned",
+    "built",
+    "supplied",
+    "friendly",
+    "leaning",
+    "born",
+    "linked",
+}
+# Nouns that, counted ("the two sides", "both governments"), stand for the two parties named.
+PAIR_NOUNS = {
+    "side",
+    "government",
+    "country",
+    "leader",
+    "nation",
+    "party",
+    "delegation",
+    "koreas",
+    "neighbour",
+    "neighbor",
+    "state",
+    "capital",
+    "army",
+    "military",
+    "president",
+}
 PRONOUNS_PERSON = {"he", "him", "his", "she", "her"}
 PRONOUNS_GROUP = {"it", "its", "they", "them", "their", "itself", "themselves"}
 
@@ -70,6 +111,9 @@ class ActorResolver:
             return self.resolve_pronoun(head, mentions, day, ctx)
         own = mentions.get(head.i)
         if own is not None:
+            owner = self._foreign_owner(head, own, mentions)
+            if owner is not None:  # "Brazil's Congress" is not the US Congress
+                return [owner]
             refs = [self._from_mention(own, head, day)]
             first = head.doc[own.start]
             for other in first.conjuncts:  # "Indian and Chinese troops"
@@ -80,6 +124,9 @@ class ActorResolver:
         role_ref = self._role_or_title(head, mentions, day, ctx)
         if role_ref is not None:
             return [role_ref]
+        pair = self._both_sides(head, mentions, day, ctx)
+        if pair:
+            return pair
         if head.lower_ in self.kb.lexicon.non_actor_heads:
             return self._across_border(head, mentions, day, ctx)
         if head.lemma_.lower() in self.kb.lexicon.quantities:  # "thousands of South Korean protesters"
@@ -129,13 +176,48 @@ class ActorResolver:
             actor = self.kb.country_actor(actor.country) or actor
         return make_ref(actor, text if not sector else _phrase_text(head, mention), sector)
 
+    def _foreign_owner(self, head, own: ActorMention, mentions) -> ActorRef | None:
+        institution = self.kb.actors[own.actor_id]
+        if institution.kind in ("state", "person"):
+            return None
+        for child in head.lefts:
+            mention = mentions.get(child.i)
+            if child.dep_ in ("poss", "amod", "compound") and mention is not None and mention != own:
+                state = self.kb.actors[mention.actor_id]
+                if state.kind == "state" and state.country != institution.country:
+                    return make_ref(state, head.doc[mention.start : head.i + 1].text, institution.sector)
+        return None
+
+    def _both_sides(self, head, mentions, day, ctx) -> list[ActorRef]:
+        """'the two governments', 'both sides', 'the two Koreas': the two parties just named."""
+        counted = any(
+            c.lower_ in ("two", "both") for c in head.children if c.dep_ in ("nummod", "det", "predet")
+        )
+        if not counted or head.lemma_.lower() not in PAIR_NOUNS:
+            return []
+        if head.lower_ == "koreas":
+            return [make_ref(self.kb.actors[c], head.text) for c in ("KOR", "PRK") if c in self.kb.actors]
+        seen: list[ActorRef] = []
+        for i in sorted((i for i in mentions if i < head.i and head.sent.start <= i), reverse=True):
+            actor = self.kb.actors[mentions[i].actor_id]
+            state = self.kb.country_actor(actor.country)
+            if state is not None and state.id not in {r.actor_id for r in seen}:
+                seen.append(make_ref(state, head.text))
+            if len(seen) == 2:
+                return seen[::-1]
+        return []
+
     def _modifier_mentions(self, head, mentions: dict[int, ActorMention]) -> list[ActorMention]:
-        """Alias matches inside the phrase's core, nearest first; coordinated ones all count."""
+        """Alias matches inside the phrase's core, nearest first; coordinated ones all count.
+        'Iran-backed militias' are not Iran: a name that only says who backs, holds or funds the
+        phrase's head does not name it."""
         core = sorted(core_tokens(head), key=lambda t: (t.i > head.i, abs(t.i - head.i)))
         found: list[ActorMention] = []
         for token in core:
             mention = mentions.get(token.i)
             if mention is None or mention in found:
+                continue
+            if token.head.lower_ in RELATION_PARTICIPLES and token.head.i != head.i:
                 continue
             if found and not _coordinated(token, found, mentions, head.doc):
                 continue

@@ -123,7 +123,7 @@ class Gate:
             return SKIP if self.verb_status(governor) == SKIP else FUTURE
         if lemma in self.hedge or lemma in self.words["object_control"]:
             return SKIP
-        return SKIP if governor.pos_ == "VERB" else REAL
+        return SKIP  # "too early to discuss", "tried to visit": an infinitive states no act
 
     def _hypothetical(self, verb) -> bool:
         """A modal, a negation or a condition on the verb or the verbs that govern it."""
