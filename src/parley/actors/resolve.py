@@ -110,6 +110,10 @@ class ActorResolver:
         if head.pos_ == "PRON" or head.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
             return self.resolve_pronoun(head, mentions, day, ctx)
         own = mentions.get(head.i)
+        if own is not None and self.kb.actors[own.actor_id].kind == "person":
+            office = self._office(head, own, mentions)
+            if office is not None:  # "WHO chief Tedros" speaks for the WHO, whatever his nationality
+                return [office]
         if own is not None:
             owner = self._foreign_owner(head, own, mentions)
             if owner is not None:  # "Brazil's Congress" is not the US Congress
@@ -175,6 +179,16 @@ class ActorResolver:
         if actor.kind == "person" and sector and sector != "GOV":
             actor = self.kb.country_actor(actor.country) or actor
         return make_ref(actor, text if not sector else _phrase_text(head, mention), sector)
+
+    def _office(self, head, own: ActorMention, mentions) -> ActorRef | None:
+        for token in head.doc[max(head.sent.start, own.start - 6) : own.start]:
+            mention = mentions.get(token.i)
+            if mention is None or not _modifies(token, range(own.start, own.end)):
+                continue
+            actor = self.kb.actors[mention.actor_id]
+            if actor.kind in ("igo", "organ"):
+                return make_ref(actor, head.doc[mention.start : own.end].text)
+        return None
 
     def _foreign_owner(self, head, own: ActorMention, mentions) -> ActorRef | None:
         institution = self.kb.actors[own.actor_id]
@@ -418,6 +432,18 @@ class ActorResolver:
                             return [_retext(r, head.text) for r in (refs if plural else refs[:1])]
             verb = verb.head if verb.head.i != verb.i else None
         return []
+
+
+def _modifies(token, span: range, hops: int = 3) -> bool:
+    """Is `token` a (possibly indirect) left modifier of a token in `span`?"""
+    node = token
+    for _ in range(hops):
+        if node.head.i == node.i or node.dep_ not in ("compound", "amod", "nmod", "poss"):
+            return False
+        node = node.head
+        if node.i in span:
+            return True
+    return False
 
 
 def expand_list(token) -> list:

@@ -115,6 +115,8 @@ def place_heads(trigger, place: str, obj):
             for d in a.children
             if d.dep_ in ("dobj", "obj")
         ]
+    if place == "head.to":  # "sent a note to India seeking the return of ..."
+        return prep_objects(trigger.head, "to") if trigger.dep_ in ("advcl", "xcomp", "conj", "acl") else []
     if place == "nested.with":  # "spoke by telephone with X"
         return [
             o

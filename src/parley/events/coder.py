@@ -18,7 +18,7 @@ from parley.events.args import (
     subject_heads,
 )
 from parley.events.frames import Frame, FrameSet, quad_class
-from parley.events.gating import FUTURE, SKIP, Gate
+from parley.events.gating import FUTURE, REAL, REFUSE, SKIP, Gate
 from parley.events.targets import TargetRules, drop_untargeted_duplicates, places_of, share_targets
 from parley.events.when import date_for
 from parley.models import ActorRef, Document, Event
@@ -148,15 +148,19 @@ class EventCoder(TargetRules):
         if (
             not sources
             and frame.type in self.words["civilian_types"]
-            and any(map(self._names_people, subjects))
+            and any(map(self._unplaced_group, subjects))
         ):
             sources = self._civilian_source(verb, subjects, targets, mentions, day, ctx)
-        if not targets and unnamed_people and sources and frame.type in self.words["domestic_types"]:
+        at_home = sources and self._only_home(sources, mentions, verb)
+        if not targets and unnamed_people and at_home and frame.type in self.words["domestic_types"]:
             targets = [(self._compatriots(sources[0][0], "CVL"), unnamed_people[0])]
         if not targets and frame.type in self.words["located_types"]:
             targets = self._location_target(verb, obj, mentions, day, ctx, sources)
-        if not targets and sources and frame.type in self.words["inward_types"]:
-            targets = [(self._compatriots(sources[0][0], "GOV"), verb)]  # protests, crackdowns at home
+        inward = frame.type in self.words["inward_types"] or (
+            frame.type == "ASSAULT" and sources and sources[0][0].sector == "REB"
+        )
+        if not targets and at_home and inward:
+            targets = [(self._compatriots(sources[0][0], "GOV"), verb)]  # protests, insurgencies at home
         if frame.target_kind and targets and not self._kind_ok(targets, frame.target_kind):
             return None
         if frame.requires_target and not targets:
@@ -166,13 +170,19 @@ class EventCoder(TargetRules):
         if obj is not None and frame.object and sources:
             consumed.add(obj.i)
             consumed.update(t.i for t in obj.conjuncts)
-        if frame.swap:
+        if frame.swap and status != FUTURE:  # a future host states its own intent: AGREE host -> guest
             sources, targets = targets, sources
         event_type, cameo = frame.type, frame.cameo
         if status == FUTURE:
             event_type, cameo = self._future(frame)
+        if status == REFUSE:
+            event_type, cameo = self._refusal(frame)
+            if event_type is None:
+                return Trigger(verb, frame, SKIP, sources, targets, cameo, frame.type, frame.mode)
         event_type, cameo = self._refine_by_complement(verb, frame, event_type, cameo)
         mode = frame.mode if event_type == frame.type else None
+        if status == REFUSE:
+            status = REAL
         return Trigger(verb, frame, status, sources, targets, cameo, event_type, mode)
 
     def _try_noun(self, noun, frame: Frame, mentions, document, ctx) -> Trigger | None:
@@ -289,6 +299,37 @@ class EventCoder(TargetRules):
             or (token.pos_ == "PROPN" and token.i not in self._mentions_now)
         )
 
+    def _unplaced_group(self, token) -> bool:
+        """People or armed groups of no stated country ('protesters', 'gunmen', 'unions')."""
+        sector = self.kb.lexicon.sectors.get(token.lower_) or self.kb.lexicon.sectors.get(
+            token.lemma_.lower()
+        )
+        return self._names_people(token) or sector in ("REB", "LAB")
+
+    def _only_home(self, sources, mentions, verb) -> bool:
+        """Does the act's clause name no state other than the source's own? A participle with no
+        subject of its own ('..., killing 11 people') shares the clause it hangs from."""
+        home = sources[0][0].country
+        clause = verb
+        while clause.dep_ in ("conj", "xcomp", "advcl", "acl") and clause.head.i != clause.i:
+            if clause.dep_ in ("advcl", "conj") and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in clause.children
+            ):
+                break
+            clause = clause.head
+        for token in clause.subtree:
+            mention = mentions.get(token.i)
+            if mention is not None and self.kb.actors[mention.actor_id].country != home:
+                actor = self.kb.actors[mention.actor_id]
+                if actor.kind in ("state", "igo", "organ") or actor.country not in (
+                    "IGO",
+                    "NGO",
+                    "MNC",
+                    "IMG",
+                ):
+                    return False
+        return True
+
     def _compatriots(self, ref: ActorRef, sector: str) -> ActorRef:
         """The source's own country: the target of a crackdown or protest at home."""
         state = self.kb.country_actor(ref.country)
@@ -300,7 +341,11 @@ class EventCoder(TargetRules):
         where = self._location_target(verb, direct_object(verb), mentions, day, ctx, [])
         country = where[0][0].country if where else (targets[0][0].country if targets else None)
         state = self.kb.country_actor(country) if country else None
-        return [(make_ref(state, subjects[0].text, "CVL"), subjects[0])] if state is not None else []
+        if state is None:
+            return []
+        word = subjects[0]
+        sector = self.kb.lexicon.sectors.get(word.lower_) or self.kb.lexicon.sectors.get(word.lemma_.lower())
+        return [(make_ref(state, word.text, sector if sector in ("REB", "LAB") else "CVL"), word)]
 
     def _kind_ok(self, refs, kinds: list[str]) -> bool:
         if not refs:
@@ -331,6 +376,19 @@ class EventCoder(TargetRules):
             if not kinds & set(frame.subject_kind):
                 return False
         return True
+
+    def _refusal(self, frame: Frame) -> tuple[str | None, str]:
+        """'Kazakhstan will not recognise ...': a stated refusal of a cooperative act is REJECT."""
+        cameo = {
+            "CONSULT": "125",
+            "AID": "122",
+            "COOPERATE": "121",
+            "RETREAT": "124",
+            "CONCEDE": "124",
+            "SUPPORT": "120",
+            "AGREE": "120",
+        }.get(frame.type)
+        return ("REJECT", cameo) if cameo else (None, frame.cameo)
 
     def _future(self, frame: Frame) -> tuple[str, str]:
         shift = self.frames.settings.future_shift.get(frame.type)

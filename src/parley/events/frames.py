@@ -57,6 +57,7 @@ WORD_LISTS = {
     "domestic_types",
     "inward_types",
     "causative_verbs",
+    "blocking_verbs",
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from parley.events.frames import Settings
 
-REAL, FUTURE, SKIP = "real", "future", "skip"
+REAL, FUTURE, SKIP, REFUSE = "real", "future", "skip", "refuse"
 
 
 class Gate:
@@ -27,6 +27,8 @@ class Gate:
 
     def verb_status(self, verb, conditional_ok: bool = False) -> str:
         """REAL, FUTURE or SKIP for a verb trigger."""
+        if self._negated(verb) and self._aux_status(verb) == FUTURE:
+            return REFUSE  # "will not recognise", "won't hand over": a stated refusal
         if self._negated(verb) or verb.doc[verb.sent.end - 1].text == "?":
             return SKIP
         if not conditional_ok and self._conditional(verb):
@@ -35,6 +37,8 @@ class Gate:
             return SKIP  # "demanded that Moscow release ...": the content of the demand
         if verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ in self.words["speculation_verbs"]:
             return SKIP
+        if verb.dep_ in ("acl", "relcl") and verb.head.head.lemma_ in self.words["blocking_verbs"]:
+            return SKIP  # "vetoed a resolution demanding a ceasefire": the demand never stood
         if (
             verb.dep_ in ("acl", "ccomp")
             and verb.head.pos_ == "NOUN"
