@@ -7,7 +7,7 @@ from datetime import date
 
 from parley.actors.kb import KnowledgeBase
 from parley.actors.matcher import ActorMention, AliasMatcher
-from parley.actors.resolve import ActorResolver, DocContext, make_ref
+from parley.actors.resolve import ActorResolver, DocContext
 from parley.dates import find_dates
 from parley.events.args import (
     direct_object,
@@ -132,35 +132,7 @@ class EventCoder(TargetRules):
         sources = self._refs(subjects, mentions, day, ctx)
         if frame.pair_satisfies and len(sources) < 2 and not self._has_word(verb, frame.requires_word):
             return None
-        targets: list[tuple[ActorRef, object]] = []
-        unnamed_people = []  # target phrases that name people of no stated country
-        for place in frame.target:
-            heads = place_heads(verb, place, obj)
-            targets = self._refs(heads, mentions, day, ctx)
-            if targets:
-                break
-            unnamed_people += [h for h in heads if self._names_people(h)]
-        if not targets and verb.dep_ == "relcl" and obj is None and frame.type in self.words["content_types"]:
-            targets = self._antecedent_target(verb, mentions, day, ctx, sources)
-        if not targets and frame.type in self.words["content_types"]:
-            own = {ref.country for ref, _ in sources}
-            targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]
-        if (
-            not sources
-            and frame.type in self.words["civilian_types"]
-            and any(map(self._unplaced_group, subjects))
-        ):
-            sources = self._civilian_source(verb, subjects, targets, mentions, day, ctx)
-        at_home = sources and self._only_home(sources, mentions, verb)
-        if not targets and unnamed_people and at_home and frame.type in self.words["domestic_types"]:
-            targets = [(self._compatriots(sources[0][0], "CVL"), unnamed_people[0])]
-        if not targets and frame.type in self.words["located_types"]:
-            targets = self._location_target(verb, obj, mentions, day, ctx, sources)
-        inward = frame.type in self.words["inward_types"] or (
-            frame.type == "ASSAULT" and sources and sources[0][0].sector == "REB"
-        )
-        if not targets and at_home and inward:
-            targets = [(self._compatriots(sources[0][0], "GOV"), verb)]  # protests, insurgencies at home
+        sources, targets = self._verb_targets(verb, frame, obj, subjects, sources, mentions, day, ctx)
         if frame.target_kind and targets and not self._kind_ok(targets, frame.target_kind):
             return None
         if frame.requires_target and not targets:
@@ -172,18 +144,21 @@ class EventCoder(TargetRules):
             consumed.update(t.i for t in obj.conjuncts)
         if frame.swap and status != FUTURE:  # a future host states its own intent: AGREE host -> guest
             sources, targets = targets, sources
+        status, event_type, cameo, mode = self._verb_type(verb, frame, status)
+        return Trigger(verb, frame, status, sources, targets, cameo, event_type, mode)
+
+    def _verb_type(self, verb, frame: Frame, status: str):
+        """(status, type, CAMEO code, mode), after stated intents and refusals."""
         event_type, cameo = frame.type, frame.cameo
         if status == FUTURE:
             event_type, cameo = self._future(frame)
         if status == REFUSE:
             event_type, cameo = self._refusal(frame)
             if event_type is None:
-                return Trigger(verb, frame, SKIP, sources, targets, cameo, frame.type, frame.mode)
-        event_type, cameo = self._refine_by_complement(verb, frame, event_type, cameo)
-        mode = frame.mode if event_type == frame.type else None
-        if status == REFUSE:
+                return SKIP, frame.type, cameo, frame.mode
             status = REAL
-        return Trigger(verb, frame, status, sources, targets, cameo, event_type, mode)
+        event_type, cameo = self._refine_by_complement(verb, frame, event_type, cameo)
+        return status, event_type, cameo, (frame.mode if event_type == frame.type else None)
 
     def _try_noun(self, noun, frame: Frame, mentions, document, ctx) -> Trigger | None:
         if frame.requires_word and not self._has_word(noun, frame.requires_word, subtree=False):
@@ -278,74 +253,6 @@ class EventCoder(TargetRules):
                 return True
             stack.extend(c for c in t.children if c.dep_ not in ("advcl", "relcl", "parataxis"))
         return False
-
-    def _names_actor(self, token, mentions) -> bool:
-        """Does the phrase head itself name an actor ('welcomed Kim', not 'welcomed Kim's decision')?"""
-        if token.i in mentions or token.pos_ in ("PRON", "PROPN"):
-            return True
-        return token.lower_ in self.words["people"] or token.lower_ in self.kb.lexicon.roles
-
-    def _names_people(self, token) -> bool:
-        """Does the phrase name people without naming an actor ('protesters', 'Pedro Castillo')?"""
-        lexicon = self.kb.lexicon
-        if token.lemma_.lower() in lexicon.quantities:
-            return any(self._names_people(o) for p in token.children if p.lower_ == "of" for o in p.children)
-        word = token.lower_
-        return (
-            lexicon.sectors.get(word) == "CVL"
-            or lexicon.sectors.get(token.lemma_.lower()) == "CVL"
-            or word in self.words["people"]
-            or word in lexicon.roles
-            or (token.pos_ == "PROPN" and token.i not in self._mentions_now)
-        )
-
-    def _unplaced_group(self, token) -> bool:
-        """People or armed groups of no stated country ('protesters', 'gunmen', 'unions')."""
-        sector = self.kb.lexicon.sectors.get(token.lower_) or self.kb.lexicon.sectors.get(
-            token.lemma_.lower()
-        )
-        return self._names_people(token) or sector in ("REB", "LAB")
-
-    def _only_home(self, sources, mentions, verb) -> bool:
-        """Does the act's clause name no state other than the source's own? A participle with no
-        subject of its own ('..., killing 11 people') shares the clause it hangs from."""
-        home = sources[0][0].country
-        clause = verb
-        while clause.dep_ in ("conj", "xcomp", "advcl", "acl") and clause.head.i != clause.i:
-            if clause.dep_ in ("advcl", "conj") and any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in clause.children
-            ):
-                break
-            clause = clause.head
-        for token in clause.subtree:
-            mention = mentions.get(token.i)
-            if mention is not None and self.kb.actors[mention.actor_id].country != home:
-                actor = self.kb.actors[mention.actor_id]
-                if actor.kind in ("state", "igo", "organ") or actor.country not in (
-                    "IGO",
-                    "NGO",
-                    "MNC",
-                    "IMG",
-                ):
-                    return False
-        return True
-
-    def _compatriots(self, ref: ActorRef, sector: str) -> ActorRef:
-        """The source's own country: the target of a crackdown or protest at home."""
-        state = self.kb.country_actor(ref.country)
-        return make_ref(state, state.name, sector) if state is not None else ref
-
-    def _civilian_source(self, verb, subjects, targets, mentions, day, ctx):
-        """'Protesters stormed the residence of the Sri Lankan president': people of no stated
-        country act where they are, or against their own government."""
-        where = self._location_target(verb, direct_object(verb), mentions, day, ctx, [])
-        country = where[0][0].country if where else (targets[0][0].country if targets else None)
-        state = self.kb.country_actor(country) if country else None
-        if state is None:
-            return []
-        word = subjects[0]
-        sector = self.kb.lexicon.sectors.get(word.lower_) or self.kb.lexicon.sectors.get(word.lemma_.lower())
-        return [(make_ref(state, word.text, sector if sector in ("REB", "LAB") else "CVL"), word)]
 
     def _kind_ok(self, refs, kinds: list[str]) -> bool:
         if not refs:

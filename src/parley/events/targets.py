@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from parley.actors.resolve import make_ref
 from parley.events.args import direct_object, place_heads, subject_heads
+from parley.events.frames import Frame
 from parley.models import ActorRef, Event
 
 if TYPE_CHECKING:  # the coder imports this module
@@ -14,6 +16,108 @@ if TYPE_CHECKING:  # the coder imports this module
 
 class TargetRules:
     """Target-finding rules shared by the verb and noun triggers of EventCoder."""
+
+    def _verb_targets(self, verb, frame: Frame, obj, subjects, sources, mentions, day, ctx):
+        """Sources and targets of a verb trigger: the frame's places first, then the fallbacks of
+        the target rules, most specific first."""
+        targets: list[tuple[ActorRef, object]] = []
+        unnamed_people = []  # target phrases that name people of no stated country
+        for place in frame.target:
+            heads = place_heads(verb, place, obj)
+            targets = self._refs(heads, mentions, day, ctx)
+            if targets:
+                break
+            unnamed_people += [h for h in heads if self._names_people(h)]
+        if not targets and verb.dep_ == "relcl" and obj is None and frame.type in self.words["content_types"]:
+            targets = self._antecedent_target(verb, mentions, day, ctx, sources)
+        if not targets and frame.type in self.words["content_types"]:
+            own = {ref.country for ref, _ in sources}
+            targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]
+        if (
+            not sources
+            and frame.type in self.words["civilian_types"]
+            and any(map(self._unplaced_group, subjects))
+        ):
+            sources = self._civilian_source(verb, subjects, targets, mentions, day, ctx)
+        at_home = sources and self._only_home(sources, mentions, verb)
+        if not targets and unnamed_people and at_home and frame.type in self.words["domestic_types"]:
+            targets = [(self._compatriots(sources[0][0], "CVL"), unnamed_people[0])]
+        if not targets and frame.type in self.words["located_types"]:
+            targets = self._location_target(verb, obj, mentions, day, ctx, sources)
+        inward = frame.type in self.words["inward_types"] or (
+            frame.type == "ASSAULT" and sources and sources[0][0].sector == "REB"
+        )
+        if not targets and at_home and inward:
+            targets = [(self._compatriots(sources[0][0], "GOV"), verb)]  # protests, insurgencies at home
+        return sources, targets
+
+    def _names_people(self, token) -> bool:
+        """Does the phrase name people without naming an actor ('protesters', 'Pedro Castillo')?"""
+        lexicon = self.kb.lexicon
+        if token.lemma_.lower() in lexicon.quantities:
+            return any(self._names_people(o) for p in token.children if p.lower_ == "of" for o in p.children)
+        word = token.lower_
+        return (
+            lexicon.sectors.get(word) == "CVL"
+            or lexicon.sectors.get(token.lemma_.lower()) == "CVL"
+            or word in self.words["people"]
+            or word in lexicon.roles
+            or (token.pos_ == "PROPN" and token.i not in self._mentions_now)
+        )
+
+    def _unplaced_group(self, token) -> bool:
+        """People or armed groups of no stated country ('protesters', 'gunmen', 'unions')."""
+        sector = self.kb.lexicon.sectors.get(token.lower_) or self.kb.lexicon.sectors.get(
+            token.lemma_.lower()
+        )
+        return self._names_people(token) or sector in ("REB", "LAB")
+
+    def _only_home(self, sources, mentions, verb) -> bool:
+        """Does the act's clause name no state other than the source's own? A participle with no
+        subject of its own ('..., killing 11 people') shares the clause it hangs from."""
+        home = sources[0][0].country
+        clause = verb
+        while clause.dep_ in ("conj", "xcomp", "advcl", "acl") and clause.head.i != clause.i:
+            if clause.dep_ in ("advcl", "conj") and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in clause.children
+            ):
+                break
+            clause = clause.head
+        for token in clause.subtree:
+            mention = mentions.get(token.i)
+            if mention is not None and self.kb.actors[mention.actor_id].country != home:
+                actor = self.kb.actors[mention.actor_id]
+                if actor.kind in ("state", "igo", "organ") or actor.country not in (
+                    "IGO",
+                    "NGO",
+                    "MNC",
+                    "IMG",
+                ):
+                    return False
+        return True
+
+    def _compatriots(self, ref: ActorRef, sector: str) -> ActorRef:
+        """The source's own country: the target of a crackdown or protest at home."""
+        state = self.kb.country_actor(ref.country)
+        return make_ref(state, state.name, sector) if state is not None else ref
+
+    def _civilian_source(self, verb, subjects, targets, mentions, day, ctx):
+        """'Protesters stormed the residence of the Sri Lankan president': people of no stated
+        country act where they are, or against their own government."""
+        where = self._location_target(verb, direct_object(verb), mentions, day, ctx, [])
+        country = where[0][0].country if where else (targets[0][0].country if targets else None)
+        state = self.kb.country_actor(country) if country else None
+        if state is None:
+            return []
+        word = subjects[0]
+        sector = self.kb.lexicon.sectors.get(word.lower_) or self.kb.lexicon.sectors.get(word.lemma_.lower())
+        return [(make_ref(state, word.text, sector if sector in ("REB", "LAB") else "CVL"), word)]
+
+    def _names_actor(self, token, mentions) -> bool:
+        """Does the phrase head itself name an actor ('welcomed Kim', not 'welcomed Kim's decision')?"""
+        if token.i in mentions or token.pos_ in ("PRON", "PROPN"):
+            return True
+        return token.lower_ in self.words["people"] or token.lower_ in self.kb.lexicon.roles
 
     def _location_target(self, verb, obj, mentions, day, ctx, sources):
         """'reimposed blockades in the West Bank', 'will provide aid to refugees in Liberia': with no
