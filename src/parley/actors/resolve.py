@@ -488,7 +488,7 @@ def core_tokens(head) -> list:
             elif (
                 child.dep_ == "conj"
                 and token.i != head.i
-                and token.dep_ in ("amod", "compound", "pobj", "poss", "nmod")
+                and token.dep_ in ("amod", "compound", "pobj", "poss", "nmod", "conj")
             ):
                 stack.append(child)
     return tokens

@@ -23,6 +23,10 @@ def direct_object(verb):
     for child in verb.children:  # "launched a barrage of missiles"
         if child.dep_ == "attr":
             return child
+    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+        if any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children):
+            # "allowed aid trucks to enter": the parser made the object the clause's subject
+            return next((c for c in clause.children if c.dep_ == "nsubj"), None)
     return None
 
 

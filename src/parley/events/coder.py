@@ -167,7 +167,10 @@ class EventCoder(TargetRules):
         status = self.gate.noun_status(noun)
         sources, targets = [], []
         for place in frame.pair:
-            pair = self._refs([h for h in place_heads(noun, place, None)], mentions, day, ctx)
+            heads = place_heads(noun, place, None)
+            if not heads and noun.dep_ == "nsubj":  # "fighting erupted ... between X and Y"
+                heads = place_heads(noun.head, place, None)
+            pair = self._refs(heads, mentions, day, ctx)
             if len(pair) >= 2:
                 sources, targets = pair[:1], pair[1:]
                 break

@@ -129,12 +129,15 @@ class TargetRules:
             holders += [clause] + ([inner] if inner is not None else [])
         for holder in holders:
             for place in places_of(holder):
-                refs = self.resolver.resolve(place, mentions, day, ctx)
                 states = [
-                    r for r in refs if self.kb.get(r.actor_id) and self.kb.get(r.actor_id).kind == "state"
+                    (r, head)
+                    for r, head in self._refs([place], mentions, day, ctx)
+                    if self.kb.get(r.actor_id)
+                    and self.kb.get(r.actor_id).kind == "state"
+                    and r.country not in own
                 ]
-                if states and states[0].country not in own:
-                    return [(states[0], place)]
+                if states:  # "positions in northern Iraq and northern Syria": both
+                    return states
         return self._predicate_target(verb, mentions, day, ctx, own)
 
     def _predicate_target(self, verb, mentions, day, ctx, own: set[str]):
@@ -296,10 +299,11 @@ def clauses_of(verb):
     complements = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
     purposes = [c for c in verb.children if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children)]
     complements += purposes + [g for p in purposes for g in p.children if g.dep_ == "ccomp"]
-    conditions = [
+    conditions = [  # "... if X continues", and reactions: "... after X approved a sale"
         c
         for c in verb.children
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+        if c.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in ("if", "unless", "after", "until") for m in c.children)
     ]
     for clause in complements:
         conditions += [
