@@ -178,7 +178,7 @@ class ActorResolver:
             sector = sector or "CVL"
         if actor.kind == "person" and sector and sector != "GOV":
             actor = self.kb.country_actor(actor.country) or actor
-        return make_ref(actor, text if not sector else _phrase_text(head, mention), sector)
+        return make_ref(actor, text if not sector else _phrase_text(head, mention), sector, day)
 
     def _office(self, head, own: ActorMention, mentions) -> ActorRef | None:
         for token in head.doc[max(head.sent.start, own.start - 6) : own.start]:
@@ -336,7 +336,7 @@ class ActorResolver:
         if day is not None:
             people = self.kb.people_in_role(actor.country, roles, day)
             if len(people) == 1:
-                return make_ref(people[0], _phrase_text(head, countries[0]))
+                return make_ref(people[0], _phrase_text(head, countries[0]), day=day)
         return make_ref(actor, _phrase_text(head, countries[0]), "GOV")
 
     def _role_words(self, head) -> list[str]:
@@ -355,7 +355,7 @@ class ActorResolver:
             return None
         earlier = ctx.people.get(head.text)
         if earlier is not None:
-            return make_ref(earlier, head.text)
+            return make_ref(earlier, head.text, day=day)
         has_title = any(t.text in self.kb.lexicon.titles for t in head.lefts)
         candidates = self.surnames.get(head.text, [])
         if not has_title or not candidates:
@@ -379,7 +379,7 @@ class ActorResolver:
         if len(candidates) != 1:
             return None
         start = min(t.i for t in head.lefts if t.text in self.kb.lexicon.titles)
-        return make_ref(self.kb.actors[candidates[0]], head.doc[start : head.i + 1].text)
+        return make_ref(self.kb.actors[candidates[0]], head.doc[start : head.i + 1].text, day=day)
 
     def resolve_pronoun(self, head, mentions, day, ctx: DocContext) -> list[ActorRef]:
         """The speaker of a governing 'said' clause, a subject earlier in the sentence, else the
@@ -453,8 +453,21 @@ def expand_list(token) -> list:
     return [token, *token.conjuncts, *[t for a in listed for t in (a, *a.conjuncts)]]
 
 
-def make_ref(actor: Actor, text: str, sector: str | None = None) -> ActorRef:
-    """An ActorRef for `actor`, narrowed to `sector` when a sector word says so."""
+def make_ref(actor: Actor, text: str, sector: str | None = None, day: date | None = None) -> ActorRef:
+    """An ActorRef for `actor`, narrowed to `sector` when a sector word says so. A person counts for
+    the country of the office held on `day` (Mark Rutte was Dutch prime minister, then NATO's chief)."""
+    if actor.kind == "person" and day is not None:
+        offices = [r.of for r in actor.roles if r.holds_on(day)]
+        if offices and offices[0] != actor.country:
+            cameo = offices[0] + "GOV" if offices[0] not in ("UNO", "EUR", "IGO") else actor.cameo
+            return ActorRef(
+                text=text,
+                actor_id=actor.id,
+                name=actor.name,
+                country=offices[0],
+                sector=actor.sector,
+                cameo=cameo,
+            )
     if sector is None or sector == actor.sector or actor.kind not in ("state",):
         return ActorRef(
             text=text,

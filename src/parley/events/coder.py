@@ -389,6 +389,8 @@ class EventCoder(TargetRules):
                 if not targets:
                     pairs.append((source, None))
                 for target in targets:
+                    if _self_reference(source, target):
+                        continue  # "condemned by the EU, whose chief called it ...": not the EU on itself
                     if target[0].actor_id != source[0].actor_id or target[0].sector != source[0].sector:
                         pairs.append((source, target))
         symmetric = trigger.frame.symmetric or (trigger.frame.mutual and trigger.event_type != "AGREE")
@@ -469,6 +471,11 @@ class EventCoder(TargetRules):
             if name not in found and f" {phrase} " in padded:
                 found.append(name)
         return found
+
+
+def _self_reference(source, target) -> bool:
+    """A pronoun target that resolved to the source's own country."""
+    return getattr(target[1], "pos_", "") == "PRON" and target[0].country == source[0].country
 
 
 def _extent(token) -> tuple[int, int]:

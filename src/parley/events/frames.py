@@ -58,6 +58,7 @@ WORD_LISTS = {
     "inward_types",
     "causative_verbs",
     "blocking_verbs",
+    "prospect_nouns",
 }
 
 

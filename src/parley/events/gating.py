@@ -74,6 +74,8 @@ class Gate:
             if c.dep_ in ("amod", "det", "compound")
         ):
             return SKIP
+        if noun.dep_ == "pobj" and noun.head.head.lemma_ in self.words["prospect_nouns"]:
+            return SKIP  # "the prospect of US tariffs", "fears of an attack"
         governor = noun.head
         hops = 0
         while governor is not None and hops < 3 and governor.pos_ not in ("VERB", "AUX"):

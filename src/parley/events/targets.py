@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from parley.actors.resolve import make_ref
+from parley.actors.resolve import RELATION_PARTICIPLES, make_ref
 from parley.events.args import direct_object, place_heads, subject_heads
 from parley.events.frames import Frame
 from parley.models import ActorRef, Event
@@ -149,6 +149,8 @@ class TargetRules:
         for token in verb.subtree:
             if token.i <= verb.i or token.i in subjects or token.i not in mentions:
                 continue
+            if token.head.lower_ in RELATION_PARTICIPLES:
+                continue  # "the French-brokered deal" is not aimed at France
             actor = self.kb.actors[mentions[token.i].actor_id]
             if actor.kind in ("state", "igo", "organ") and actor.country not in own:
                 refs = self.resolver.resolve(token, mentions, day, ctx)
