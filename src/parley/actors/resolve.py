@@ -58,7 +58,7 @@ PAIR_NOUNS = {
     "president",
 }
 PRONOUNS_PERSON = {"he", "him", "his", "she", "her"}
-PRONOUNS_GROUP = {"it", "its", "they", "them", "their", "itself", "themselves"}
+PRONOUNS_GROUP = {"it", "its", "they", "them", "their"}  # reflexives name no new party
 
 
 @dataclass
