@@ -11,6 +11,29 @@ from parley.pipeline import Parley
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 GOLD = Path(__file__).parent / "gold"
+# The machine contract's keys, in order (the foundation issue pins them).
+CONTRACT_KEYS = [
+    "doc_id",
+    "sentence",
+    "char_start",
+    "char_end",
+    "quote",
+    "event_type",
+    "mode",
+    "contexts",
+    "cameo",
+    "goldstein",
+    "quad_class",
+    "plover_score",
+    "source",
+    "target",
+    "date",
+    "date_precision",
+    "date_text",
+    "confidence",
+    "rule",
+]
+ACTOR_KEYS = ["text", "actor_id", "name", "country", "sector", "cameo"]
 
 
 @pytest.fixture(scope="session")

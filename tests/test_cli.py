@@ -7,31 +7,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from conftest import ACTOR_KEYS, CONTRACT_KEYS
 from parley.cli import app
 
 runner = CliRunner()
-CONTRACT_KEYS = [
-    "doc_id",
-    "sentence",
-    "char_start",
-    "char_end",
-    "quote",
-    "event_type",
-    "mode",
-    "contexts",
-    "cameo",
-    "goldstein",
-    "quad_class",
-    "plover_score",
-    "source",
-    "target",
-    "date",
-    "date_precision",
-    "date_text",
-    "confidence",
-    "rule",
-]
-ACTOR_KEYS = ["text", "actor_id", "name", "country", "sector", "cameo"]
 
 
 def _jsonl(output: str) -> list[dict]:

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from conftest import CONTRACT_KEYS
+
 # (sentence, expected events as (type, source country, target country)); each must be present.
 PER_TYPE = [
     ("Japan and South Korea agreed to resume military talks.", {("AGREE", "JPN", "KOR")}),
@@ -109,27 +111,7 @@ def test_coder_event_fields_follow_the_contract(events):
     text = "On Wednesday, the State Department condemned North Korea's human rights abuses."
     event = events(text, published=date(2021, 4, 30))[0]
     record = event.to_dict()
-    assert list(record) == [
-        "doc_id",
-        "sentence",
-        "char_start",
-        "char_end",
-        "quote",
-        "event_type",
-        "mode",
-        "contexts",
-        "cameo",
-        "goldstein",
-        "quad_class",
-        "plover_score",
-        "source",
-        "target",
-        "date",
-        "date_precision",
-        "date_text",
-        "confidence",
-        "rule",
-    ]
+    assert list(record) == CONTRACT_KEYS
     assert text[record["char_start"] : record["char_end"]] == record["quote"]
     assert record["cameo"] == "111" and record["goldstein"] == -2.0 and record["quad_class"] == 3
     assert record["source"]["country"] == "USA" and record["target"]["country"] == "PRK"

@@ -121,36 +121,8 @@ def place_heads(trigger, place: str, obj):
         ]
     if place == "head.to":  # "sent a note to India seeking the return of ..."
         return prep_objects(trigger.head, "to") if trigger.dep_ in ("advcl", "xcomp", "conj", "acl") else []
-    if place == "nested.with":  # "spoke by telephone with X"
-        return [
-            o
-            for p in trigger.children
-            if p.dep_ == "prep"
-            for t in p.subtree
-            if t.dep_ == "prep" and t.lower_ == "with"
-            for o in t.children
-            if o.dep_ == "pobj"
-        ]
-    if place == "nested.to":  # "embarked on a visit to China"
-        return [
-            o
-            for p in trigger.children
-            if p.dep_ == "prep"
-            for t in p.subtree
-            if t.dep_ == "prep" and t.lower_ == "to"
-            for o in t.children
-            if o.dep_ == "pobj"
-        ]
-    if place == "nested.against":  # "in a show of force against North Korea"
-        return [
-            o
-            for p in trigger.children
-            if p.dep_ == "prep"
-            for t in p.subtree
-            if t.dep_ == "prep" and t.lower_ == "against"
-            for o in t.children
-            if o.dep_ == "pobj"
-        ]
+    if place.startswith("nested."):  # "spoke by telephone with X", "a show of force against X"
+        return nested_prep_objects(trigger, place[len("nested.") :])
     if place.startswith("obj."):
         if obj is None:
             return []
@@ -159,6 +131,19 @@ def place_heads(trigger, place: str, obj):
             return [c for c in obj.children if c.dep_ == rest]
         return prep_objects(obj, rest)
     return prep_objects(trigger, place)
+
+
+def nested_prep_objects(trigger, preposition: str):
+    """Objects of `preposition` anywhere inside the trigger's prepositional phrases."""
+    return [
+        o
+        for p in trigger.children
+        if p.dep_ == "prep"
+        for t in p.subtree
+        if t.dep_ == "prep" and t.lower_ == preposition
+        for o in t.children
+        if o.dep_ == "pobj"
+    ]
 
 
 def expand(heads):
