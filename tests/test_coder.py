@@ -189,3 +189,26 @@ def test_coder_self_referring_phrases_do_not_recurse(events):
         "The president asked India to withdraw its troops from the islands, an official in his office said."
     )
     assert isinstance(events(text), list)
+
+
+def test_coder_joint_activities_are_cooperation(code):
+    assert ("COOPERATE", "CHN", "RUS") in code(
+        "China and Russia jointly developed a satellite navigation system."
+    )
+
+
+def test_coder_stated_refusals_are_rejections(code):
+    assert ("REJECT", "KAZ", "RUS") in code(
+        "Kazakhstan will not hand over Russian citizens who fled the draft."
+    )
+
+
+def test_coder_unnamed_people_at_home_are_compatriots(code):
+    assert ("COERCE", "ZWE", "ZWE") in code(
+        "Zimbabwean police detained dozens of opposition activists in Harare."
+    )
+
+
+def test_coder_threats_answer_provocations(code):
+    found = code("India struck militant camps in Pakistan, and Islamabad vowed to retaliate.")
+    assert ("THREATEN", "PAK", "IND") in found

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from parley.actors.resolve import RELATION_PARTICIPLES, make_ref
-from parley.events.args import direct_object, place_heads, subject_heads
+from parley.events.args import direct_object, is_passive, place_heads, subject_heads
 from parley.events.frames import Frame
 from parley.models import ActorRef, Event
 
@@ -39,6 +39,8 @@ class TargetRules:
             and any(map(self._unplaced_group, subjects))
         ):
             sources = self._civilian_source(verb, subjects, targets, mentions, day, ctx)
+        if not sources and frame.type == "COERCE" and not subjects and is_passive(verb):
+            sources = self._authorities_where(verb, mentions, day, ctx)  # "91 were detained in Russia"
         at_home = sources and self._only_home(sources, mentions, verb)
         if not targets and unnamed_people and at_home and frame.type in self.words["domestic_types"]:
             targets = [(self._compatriots(sources[0][0], "CVL"), unnamed_people[0])]
@@ -83,7 +85,7 @@ class TargetRules:
             ):
                 break
             clause = clause.head
-        for token in clause.subtree:
+        for token in _own_clause(clause):
             mention = mentions.get(token.i)
             if mention is not None and self.kb.actors[mention.actor_id].country != home:
                 actor = self.kb.actors[mention.actor_id]
@@ -95,6 +97,12 @@ class TargetRules:
                 ):
                     return False
         return True
+
+    def _authorities_where(self, verb, mentions, day, ctx):
+        """The police of the state where an agentless arrest or raid took place."""
+        where = self._location_target(verb, None, mentions, day, ctx, [])
+        state = self.kb.country_actor(where[0][0].country) if where else None
+        return [(make_ref(state, state.name, "COP"), verb)] if state is not None else []
 
     def _compatriots(self, ref: ActorRef, sector: str) -> ActorRef:
         """The source's own country: the target of a crackdown or protest at home."""
@@ -224,6 +232,21 @@ class TargetRules:
                     found += refs
                     break
         return found
+
+
+def _own_clause(head):
+    """The clause's tokens without subordinate clauses that have subjects of their own
+    ('..., after the government shelved talks on joining the EU')."""
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        yield token
+        for child in token.children:
+            if child.dep_ in ("advcl", "relcl") and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in child.children
+            ):
+                continue
+            stack.append(child)
 
 
 def share_targets(events: list[Event], triggers: list[Trigger]) -> list[Event]:
