@@ -129,7 +129,11 @@ class ActorResolver:
         if role_ref is not None:
             return [role_ref]
         pair = self._both_sides(head, mentions, day, ctx)
-        if pair:
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "of")):
+            pair = pair or [
+                r for o in prep.children if o.dep_ == "pobj" for r in self._both_sides(o, mentions, day, ctx)
+            ]
+        if pair:  # "the two governments", "officials from both sides"
             return pair
         if head.lower_ in self.kb.lexicon.non_actor_heads:
             return self._across_border(head, mentions, day, ctx)

@@ -59,6 +59,7 @@ WORD_LISTS = {
     "causative_verbs",
     "blocking_verbs",
     "prospect_nouns",
+    "motion_verbs",
 }
 
 

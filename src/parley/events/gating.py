@@ -61,6 +61,8 @@ class Gate:
         if verb.dep_ == "xcomp":
             return self._governed(verb)
         if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            if verb.head.lemma_ in self.words["motion_verbs"]:
+                return self.verb_status(verb.head)  # "flew to Beijing to meet Xi": the trip's purpose
             return SKIP  # purpose clause: "met to discuss"
         if verb.dep_ in ("amod", "compound"):
             return SKIP
