@@ -47,6 +47,8 @@ class Gate:
             return SKIP  # "its demand that Israel ease ...", "a refusal to accept ...": not done
         if verb.dep_ == "acl" and verb.head.lemma_ in self.words["intent_nouns"]:
             return FUTURE  # "Pyongyang's decision to send a delegation"
+        if verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return SKIP  # "an address to send ...", "the first leader to visit": no act asserted
         if any(c.dep_ == "mark" and c.lower_ in ("without",) for c in verb.children):
             return SKIP
         if verb.dep_ == "pcomp" and verb.head.lower_ not in self.words["real_prepositions"]:

@@ -33,6 +33,8 @@ class TargetRules:
         if not targets and frame.type in self.words["content_types"]:
             own = {ref.country for ref, _ in sources}
             targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]
+        if frame.requires_target and not targets:
+            return sources, []  # the frame wants a named recipient; guesses from places do not count
         if (
             not sources
             and frame.type in self.words["civilian_types"]
