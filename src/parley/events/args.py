@@ -121,6 +121,15 @@ def place_heads(trigger, place: str, obj):
         ]
     if place == "head.to":  # "sent a note to India seeking the return of ..."
         return prep_objects(trigger.head, "to") if trigger.dep_ in ("advcl", "xcomp", "conj", "acl") else []
+    if place.startswith("objtree."):  # "signed agreements establishing ties with Israel"
+        preposition = place[len("objtree.") :]
+        return [
+            o
+            for t in (obj.subtree if obj is not None else [])
+            if t.dep_ == "prep" and t.lower_ == preposition
+            for o in t.children
+            if o.dep_ == "pobj"
+        ]
     if place.startswith("nested."):  # "spoke by telephone with X", "a show of force against X"
         return nested_prep_objects(trigger, place[len("nested.") :])
     if place.startswith("obj."):

@@ -35,6 +35,9 @@ class TargetRules:
             targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]
         if frame.requires_target and not targets:
             return sources, []  # the frame wants a named recipient; guesses from places do not count
+        paired = frame.mutual or frame.symmetric or frame.type in self.words["paired_types"]
+        if not targets and paired and len(sources) > 1:
+            return sources, []  # "Saudi Arabia and Iran agreed ...": they act towards each other
         if (
             not sources
             and frame.type in self.words["civilian_types"]
