@@ -191,6 +191,12 @@ class EventCoder(TargetRules):
                 targets = self._refs(place_heads(noun, place, None), mentions, day, ctx)
                 if targets:
                     break
+        if targets and not sources and frame.mutual and noun.dep_ == "pobj":
+            # "soldiers were killed in a clash with Chinese troops": the clause's subject fought
+            clause = noun.head.head
+            heads = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+            own = {ref.country for ref, _ in targets}
+            sources = [s for s in self._refs(heads, mentions, day, ctx) if s[0].country not in own]
         if not targets and frame.type in self.words["content_types"] | {"AGREE"}:
             targets = self._reaction_target(noun, mentions, day, ctx, sources)
         if frame.target_kind and targets and not self._kind_ok(targets, frame.target_kind):

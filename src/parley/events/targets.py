@@ -3,6 +3,7 @@ place the act happens, or in whoever drew a reaction."""
 
 from __future__ import annotations
 
+import calendar
 from typing import TYPE_CHECKING
 
 from parley.actors.resolve import RELATION_PARTICIPLES, make_ref
@@ -33,7 +34,7 @@ class TargetRules:
         if not targets and frame.type in self.words["content_types"]:
             own = {ref.country for ref, _ in sources}
             targets = [t for t in self._content_targets(verb, mentions, day, ctx) if t[0].country not in own]
-        if frame.requires_target and not targets:
+        if frame.requires_target and not targets and not unnamed_people:
             return sources, []  # the frame wants a named recipient; guesses from places do not count
         paired = frame.mutual or frame.symmetric or frame.type in self.words["paired_types"]
         if not targets and paired and len(sources) > 1:
@@ -69,7 +70,7 @@ class TargetRules:
             or lexicon.sectors.get(token.lemma_.lower()) == "CVL"
             or word in self.words["people"]
             or word in lexicon.roles
-            or (token.pos_ == "PROPN" and token.i not in self._mentions_now)
+            or (token.pos_ == "PROPN" and token.i not in self._mentions_now and word not in CALENDAR_WORDS)
         )
 
     def _unplaced_group(self, token) -> bool:
@@ -237,6 +238,9 @@ class TargetRules:
                     found += refs
                     break
         return found
+
+
+CALENDAR_WORDS = {name.lower() for name in (*calendar.day_name, *calendar.month_name) if name}
 
 
 def _own_clause(head):
