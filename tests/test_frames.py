@@ -77,3 +77,10 @@ def test_frames_extra_file_adds_a_trigger(tmp_path):
         "frames:\n  - {id: user.snub, type: REJECT, cameo: '120', verbs: [cold-shoulder], target: [dobj]}\n"
     )
     assert "cold-shoulder" in load_frames([extra]).by_verb
+
+
+def test_frames_unknown_argument_places_are_refused(tmp_path):
+    bad = tmp_path / "frames.yaml"
+    bad.write_text("frames:\n  - {id: x, type: ACCUSE, cameo: '111', verbs: [x], target: [obj.on.top]}\n")
+    with pytest.raises(ParleyError, match="unknown argument place"):
+        load_frames([bad])

@@ -63,6 +63,11 @@ WORD_LISTS = {
 }
 
 
+# Argument places (see the frames file): plain ones, and prefixed ones ("obj.on", "nested.against").
+SIMPLE_PLACES = {"dobj", "xobj", "dative", "head.to", "clause.nsubj", "ccomp.nsubj", "obj.acl"}
+PLACE_PREFIXES = {"obj", "objtree", "nested"}
+
+
 class Frame(BaseModel):
     """One trigger pattern."""
 
@@ -78,8 +83,6 @@ class Frame(BaseModel):
     object_not: list[str] = []
     object_actor: bool = False
     object_kind: list[str] = []
-    object_not_target: bool = False
-    own_object: bool = False
     requires_word: list[str] = []
     requires_word_if_object: dict[str, list[str]] = {}
     requires_target: bool = False
@@ -98,7 +101,6 @@ class Frame(BaseModel):
     symmetric: bool = False
     mutual: bool = False
     swap: bool = False
-    swap_country: bool = False
     subject_kind: list[str] = []
     subject_sector: list[str] = []
     subject_sector_not: list[str] = []
@@ -110,6 +112,16 @@ class Frame(BaseModel):
     def _cameo_digits(cls, value: str) -> str:
         if not value.isdigit() or not 2 <= len(value) <= 4:
             raise ValueError(f"CAMEO code must be 2-4 digits, got {value!r}")
+        return value
+
+    @field_validator("target", "pair")
+    @classmethod
+    def _known_places(cls, value: list[str]) -> list[str]:
+        for place in value:
+            prefix, _, rest = place.rpartition(".")
+            known = place in SIMPLE_PLACES or (prefix in PLACE_PREFIXES and rest.isalpha())
+            if not known and not (prefix == "" and rest.isalpha()):  # a bare preposition
+                raise ValueError(f"unknown argument place {place!r}")
         return value
 
     @model_validator(mode="after")
