@@ -62,8 +62,12 @@ def subject_heads(verb, object_control: set[str] = frozenset(), depth: int = 0):
         accused = [c for c in head.head.children if c.dep_ in ("dobj", "obj")]
         if accused:  # "criticised Moon for calling ...": Moon did the calling
             return accused
-    if verb.dep_ in ("advcl", "pcomp") and head.pos_ in ("VERB", "AUX", "ADP"):
-        return subject_heads(head if head.pos_ != "ADP" else head.head, object_control, depth + 1)
+    if verb.dep_ in ("advcl", "pcomp"):  # "went as far as describing ...": the clause's subject
+        governor = head
+        while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
+            governor = governor.head
+        if governor.pos_ in ("VERB", "AUX"):
+            return subject_heads(governor, object_control, depth + 1)
     if verb.dep_ == "relcl":
         return [head]
     if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "a spokesman accusing X"
