@@ -189,9 +189,17 @@ class ActorResolver:
             mention = mentions.get(token.i)
             if mention is None or not _modifies(token, range(own.start, own.end)):
                 continue
-            actor = self.kb.actors[mention.actor_id]
-            if actor.kind in ("igo", "organ"):
-                return make_ref(actor, head.doc[mention.start : own.end].text)
+            office = self.kb.actors[mention.actor_id]
+            if office.kind in ("igo", "organ"):
+                person = self.kb.actors[own.actor_id]
+                return ActorRef(  # the person, acting for the office
+                    text=head.doc[mention.start : own.end].text,
+                    actor_id=person.id,
+                    name=person.name,
+                    country=office.country,
+                    sector=office.sector,
+                    cameo=office.cameo,
+                )
         return None
 
     def _foreign_owner(self, head, own: ActorMention, mentions) -> ActorRef | None:
