@@ -197,6 +197,78 @@ def eval_(
         typer.echo(format_report(scores, str(gold)))
 
 
+FormulaExtra = Annotated[
+    list[Path] | None, typer.Option("--formulas-extra", help="Extra formula lexicon YAML files.")
+]
+
+
+def _finder(formulas_extra):
+    from parley.formulas import FormulaFinder
+    from parley.formulas.lexicon import load_lexicon
+
+    try:
+        return FormulaFinder(load_lexicon(formulas_extra or []))
+    except ParleyError as error:
+        _fail(error)
+
+
+@app.command()
+def formulas(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders; none reads stdin.")] = None,
+    format_: Annotated[Format | None, typer.Option("--format", help="jsonl or table.")] = None,
+    formulas_extra: FormulaExtra = None,
+):
+    """List the diplomatic formulas each document uses, negates, rejects or reports as omitted."""
+    from parley.ingest import read_inputs
+    from parley.render import print_formula_table
+
+    finder = _finder(formulas_extra)
+    fmt = (format_ or _default_format()).value
+    rows, failed = [], False
+    for item in read_inputs(paths or ["-"]):
+        if isinstance(item, ParleyError):
+            _report_error(item)
+            failed = True
+            continue
+        for hit in finder.find(item):
+            record = hit.to_dict()
+            if fmt == "table":
+                rows.append(record)
+            else:
+                typer.echo(json.dumps(record, ensure_ascii=False))
+    if fmt == "table":
+        print_formula_table(rows)
+    raise typer.Exit(EXIT_DOCUMENT_ERRORS if failed else 0)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier statement (text, HTML or one-line JSONL).")],
+    new: Annotated[Path, typer.Argument(help="The later statement.")],
+    format_: Annotated[Format | None, typer.Option("--format", help="jsonl or table.")] = None,
+    formulas_extra: FormulaExtra = None,
+):
+    """Formulas added, dropped, kept and changed between two statements, with word diffs."""
+    from parley.formulas.diff import diff_statements
+    from parley.ingest import read_inputs
+    from parley.render import print_formula_diff
+
+    documents = []
+    for path in (old, new):
+        items = list(read_inputs([path]))
+        for item in items:
+            if isinstance(item, ParleyError):
+                _fail(item, EXIT_DOCUMENT_ERRORS)
+        if len(items) != 1:
+            _fail(ParleyError("P016", path=str(path), count=len(items)))
+        documents.append(items[0])
+    report = diff_statements(documents[0], documents[1], _finder(formulas_extra))
+    if (format_ or _default_format()) == Format.table:
+        print_formula_diff(report)
+    else:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+
+
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Where to store the demo database.")] = Path(

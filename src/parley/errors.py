@@ -17,6 +17,8 @@ CATALOGUE = {
     "P012": "document too large in {path}{where}: {size} characters (limit {limit})",
     "P013": "unsupported input {path}: {reason}",
     "P014": "could not code document {doc_id} from {path}: {reason}",
+    "P015": "invalid formula file {path}{where}: {reason}",
+    "P016": "{path} holds {count} documents: `parley diff` compares exactly one statement per file",
 }
 
 

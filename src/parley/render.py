@@ -83,3 +83,44 @@ def print_table(records: list[dict]) -> None:
         )
     Console().print(table)
     Console().print(f"{len(records)} events")
+
+
+def print_formula_table(records: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for name in ("doc", "formula", "status", "quoted", "lang", "speaker", "text"):
+        table.add_column(name, overflow="fold")
+    for r in records:
+        speaker = r["speaker"]["name"] if r["speaker"] else ""
+        table.add_row(
+            r["doc_id"][:12],
+            r["formula_id"],
+            r["status"],
+            "yes" if r["quoted"] else "",
+            r["lang"],
+            speaker,
+            r["text"],
+        )
+    Console().print(table)
+    Console().print(f"{len(records)} formula hits")
+
+
+def print_formula_diff(report: dict) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    summary = report["summary"]
+    console.print(", ".join(f"{n} {kind}" for kind, n in summary.items()))
+    marks = {"added": "+", "dropped": "-", "changed": "~", "kept": "="}
+    for change in report["changes"]:
+        words = change["new"] or change["old"]
+        wording = "; ".join(sorted({w["text"] for w in words}))
+        note = f"  ({change['note']})" if change["note"] else ""
+        head = f"{marks[change['kind']]} {change['kind']:<8}{change['formula_id']}"
+        console.print(f"{head}: {escape(wording)}{escape(note)}")
+    for pair in report["word_diff"]:
+        console.print("")
+        console.print(escape(pair["diff"]))

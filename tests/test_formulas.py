@@ -1,0 +1,256 @@
+"""Formula tracking: lexicon, detection (specificity, status, quotes, speakers, languages), diff, CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SHARED
+from parley.cli import app
+from parley.errors import ParleyError
+from parley.formulas import STATUSES, FormulaFinder
+from parley.formulas.diff import diff_statements, word_diff
+from parley.formulas.lexicon import CATEGORIES, LANGS, load_lexicon
+from parley.models import Document
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def finder():
+    return FormulaFinder()
+
+
+def _hits(finder, text, speakers=False):
+    return finder.find(Document(text=text), speakers=speakers)
+
+
+def _ids(finder, text):
+    return [h.formula_id for h in _hits(finder, text)]
+
+
+# ------------------------------------------------------------------ lexicon
+def test_formulas_lexicon_is_valid_and_broad(finder):
+    lexicon = finder.lexicon
+    assert len(lexicon.formulas) >= 80
+    assert {f.category for f in lexicon.formulas.values()} <= set(CATEGORIES)
+    for formula in lexicon.formulas.values():
+        assert formula.variants["en"], formula.id
+        assert set(formula.variants) <= set(LANGS)
+        assert formula.id not in lexicon.closure[formula.id]
+    ladders = {f.ladder.name for f in lexicon.formulas.values() if f.ladder}
+    assert len(ladders) >= 3
+
+
+def test_formulas_every_variant_is_found_as_its_own_formula(finder):
+    """Positive examples for every formula: each variant, inside a sentence, yields that formula."""
+    frames = {
+        "en": "On Monday the ministers spoke of {} at length.",
+        "ja": "両国の外相は{}について協議した。",
+        "ko": "양국 장관은 {}에 대해 논의했다.",
+        "zh": "双方外长就{}进行了讨论。",
+    }
+    misses = []
+    for formula in finder.lexicon.formulas.values():
+        for lang, phrases in formula.variants.items():
+            for phrase in phrases:
+                hits = _hits(finder, frames[lang].format(phrase))
+                if not any(h.formula_id == formula.id and h.lang == lang for h in hits):
+                    misses.append((formula.id, lang, phrase, [h.formula_id for h in hits]))
+    assert misses == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The utility plans a nuclear power plant near the coast.",
+        "Seoul expressed concern about rising rice prices.",
+        "The North Atlantic alliance met in Brussels.",
+        "The peninsula's weather turned cold on Tuesday.",
+        "Engineers discussed the complete renovation of the Korean embassy.",
+        "The team adopted a patient strategy for the match.",
+        "He described the policy as hostile to small farmers.",
+        "The talks between the six parties on trade ended early.",
+    ],
+)
+def test_formulas_near_misses_are_not_formulas(finder, text):
+    ids = _ids(finder, text)
+    # "concern" alone is the bottom step of the concern ladder; everything else must be silent
+    assert [i for i in ids if i != "concern"] == []
+
+
+def test_formulas_near_miss_wording_of_specific_formulas(finder):
+    assert "cvid" not in _ids(finder, "They sought complete and verifiable inspections of the reactor.")
+    assert "one_china_policy" not in _ids(finder, "China's policy on one child was relaxed.")
+    assert "six_party_talks" not in _ids(finder, "Six parties attended the talks on fisheries.")
+    assert "hostile_policy" not in _ids(finder, "The hostile takeover of the policy firm failed.")
+
+
+# ------------------------------------------------------------------ detection
+def test_formulas_most_specific_hit_carries_its_implications(finder):
+    text = "Tokyo demanded the complete, verifiable and irreversible denuclearisation of the DPRK."
+    [hit] = _hits(finder, text)
+    assert hit.formula_id == "cvid"
+    assert "denuclearization_north_korea" in hit.implies
+    assert text[hit.char_start : hit.char_end] == hit.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Washington called for the denuclearization of North Korea.",
+        "Washington called for the denuclearisation of the DPRK.",
+        "Washington called for the denuclearization of the North.",
+        "Washington called for North Korea's denuclearization.",
+    ],
+)
+def test_formulas_variants_tolerate_spelling_articles_and_names(finder, text):
+    assert _ids(finder, text) == ["denuclearization_north_korea"]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("The joint statement called for the complete denuclearization of the Korean Peninsula.", "asserted"),
+        ("The communique did not mention the complete denuclearization of the Korean Peninsula.", "negated"),
+        (
+            "Pyongyang rejected commitments to the complete denuclearization of the Korean Peninsula.",
+            "rejected",
+        ),
+        ("The new text dropped the complete denuclearization of the Korean Peninsula.", "omitted"),
+        (
+            "The leaders chose new wording instead of the complete denuclearization of the Korean Peninsula.",
+            "omitted",
+        ),
+        ("The complete denuclearization of the Korean Peninsula was omitted from the final text.", "omitted"),
+    ],
+)
+def test_formulas_status(finder, text, status):
+    [hit] = _hits(finder, text)
+    assert hit.formula_id == "complete_denuclearization_korean_peninsula"
+    assert hit.status == status and status in STATUSES
+
+
+def test_formulas_quotes_and_apostrophes(finder):
+    quoted = "Kim called the United States the North’s “greatest enemy.”"
+    bare = "America’s hostile policy, in the view of the Workers’ Party, had not changed."
+    assert [h.quoted for h in _hits(finder, quoted)] == [True]
+    assert [h.quoted for h in _hits(finder, bare)] == [False]
+
+
+def test_formulas_speaker_comes_from_the_reporting_clause(finder):
+    text = "Japan said on Friday that the abduction issue remains its top priority."
+    [hit] = _hits(finder, text, speakers=True)
+    assert hit.formula_id == "abduction_issue"
+    assert hit.speaker is not None and hit.speaker.country == "JPN"
+
+
+@pytest.mark.parametrize(
+    ("text", "formula_id", "lang"),
+    [
+        (
+            "日米首脳は朝鮮半島の完全な非核化に向けて協力することを確認した。",
+            "complete_denuclearization_korean_peninsula",
+            "ja",
+        ),
+        ("政府は拉致問題の解決を最優先すると述べた。", "abduction_issue", "ja"),
+        ("북한은 미국의 적대시 정책을 비난했다.", "hostile_policy", "ko"),
+        (
+            "양국은 한반도의 완전한 비핵화 목표를 재확인했다.",
+            "complete_denuclearization_korean_peninsula",
+            "ko",
+        ),
+        ("朝方谴责美国的敌视政策。", "hostile_policy", "zh"),
+    ],
+)
+def test_formulas_japanese_korean_and_chinese(finder, text, formula_id, lang):
+    [hit] = [h for h in _hits(finder, text) if h.formula_id == formula_id]
+    assert hit.lang == lang
+    assert text[hit.char_start : hit.char_end] == hit.text
+
+
+def test_formulas_cjk_rejection_cue(finder):
+    [hit] = _hits(finder, "北朝鮮は朝鮮半島の完全な非核化を拒否した。")
+    assert hit.status == "rejected"
+
+
+def test_formulas_on_the_seed_article(finder):
+    text = (SHARED / "seed" / "000_ff794fc2ff29ad97.txt").read_text(encoding="utf-8")
+    hits = _hits(finder, text)
+    by_id = {}
+    for hit in hits:
+        by_id.setdefault(hit.formula_id, []).append(hit)
+    assert [h.status for h in by_id["cvid"]] == ["omitted"]
+    assert "asserted" in {h.status for h in by_id["complete_denuclearization_korean_peninsula"]}
+    assert "omitted" in {h.status for h in by_id["hostile_policy"]}
+    for formula_id in (
+        "denuclearization_north_korea",
+        "full_implementation_unsc_resolutions",
+        "abduction_issue",
+    ):
+        assert formula_id in by_id
+
+
+def test_formulas_bad_lexicon_file_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("- id: x\n  label: X\n  category: nonsense\n  description: d\n  variants: {en: [x y]}\n")
+    with pytest.raises(ParleyError) as error:
+        load_lexicon([path])
+    assert error.value.code == "P015" and "bad.yaml" in str(error.value)
+
+
+# ------------------------------------------------------------------ diff
+OLD = (
+    "The two leaders reaffirmed the complete, verifiable and irreversible denuclearization of North Korea. "
+    "They expressed serious concern over the launches. Both sides back the Six-Party Talks."
+)
+NEW = (
+    "The two leaders reaffirmed the complete denuclearization of the Korean Peninsula. "
+    "They strongly condemned the launches. Both sides back the six-party talks."
+)
+
+
+def test_formulas_diff_reports_added_dropped_changed_and_kept(finder):
+    report = diff_statements(Document(text=OLD), Document(text=NEW), finder)
+    kinds = {c["formula_id"]: c["kind"] for c in report["changes"]}
+    assert kinds["cvid"] == "dropped"
+    assert kinds["complete_denuclearization_korean_peninsula"] == "added"
+    assert kinds["strongly_condemn"] == "changed"
+    assert kinds["six_party_talks"] in ("kept", "changed")
+    assert report["summary"]["dropped"] == 1 and report["summary"]["added"] == 1
+    diffs = " ".join(p["diff"] for p in report["word_diff"])
+    assert "[-" in diffs and "{+" in diffs
+
+
+def test_formulas_word_diff_marks_only_the_changed_words():
+    assert (
+        word_diff("we note serious concern", "we note grave concern")
+        == "we note [-serious-] {+grave+} concern"
+    )
+
+
+# ------------------------------------------------------------------ CLI
+def test_cli_formulas_lists_hits_and_reports_bad_files(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Seoul rejected the hostile policy of the past.", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["formulas", str(empty), str(good), "--format", "jsonl"])
+    assert result.exit_code == 1
+    [record] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert record["formula_id"] == "hostile_policy" and record["status"] == "rejected"
+    assert "P004" in result.stderr and "empty.txt" in result.stderr
+
+
+def test_cli_diff_prints_a_report(tmp_path):
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text(OLD, encoding="utf-8")
+    new.write_text(NEW, encoding="utf-8")
+    result = runner.invoke(app, ["diff", str(old), str(new), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {c["kind"] for c in report["changes"]} >= {"added", "dropped", "changed"}
+    table = runner.invoke(app, ["diff", str(old), str(new), "--format", "table"])
+    assert table.exit_code == 0 and "dropped" in table.stdout
