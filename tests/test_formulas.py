@@ -254,3 +254,65 @@ def test_cli_diff_prints_a_report(tmp_path):
     assert {c["kind"] for c in report["changes"]} >= {"added", "dropped", "changed"}
     table = runner.invoke(app, ["diff", str(old), str(new), "--format", "table"])
     assert table.exit_code == 0 and "dropped" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "statuses"),
+    [
+        (
+            "The text dropped CVID and backed the complete denuclearization of the Korean Peninsula.",
+            ["omitted", "asserted"],
+        ),
+        ("The statement did not mention CVID or the hostile policy.", ["negated", "negated"]),
+    ],
+)
+def test_formulas_a_cue_reaches_a_list_but_not_the_next_clause(finder, text, statuses):
+    assert [h.status for h in _hits(finder, text)] == statuses
+
+
+# ------------------------------------------------------------------ series
+def _statements(tmp_path):
+    path = tmp_path / "statements.jsonl"
+    rows = [
+        {
+            "text": "The allies sought the complete denuclearization of the Korean Peninsula.",
+            "date": "2021-05-21",
+        },
+        {"text": "The allies demanded CVID from Pyongyang.", "date": "2019-01-05"},
+        {
+            "text": "The summit backed the complete denuclearization of the Korean Peninsula.",
+            "date": "2018-06-12",
+        },
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_formulas_series_orders_by_date_with_first_and_last_seen(tmp_path, finder):
+    from parley.formulas.series import formula_series
+    from parley.ingest import read_inputs
+
+    report = formula_series(list(read_inputs([_statements(tmp_path)])), finder)
+    assert [c["date"] for c in report["documents"]] == ["2018-06-12", "2019-01-05", "2021-05-21"]
+    rows = {r["formula_id"]: r for r in report["formulas"]}
+    peninsula = rows["complete_denuclearization_korean_peninsula"]
+    assert peninsula["statuses"] == ["asserted", None, "asserted"]
+    assert (peninsula["first_seen"], peninsula["last_seen"], peninsula["documents"]) == (
+        "2018-06-12",
+        "2021-05-21",
+        2,
+    )
+    assert rows["cvid"]["statuses"] == [None, "asserted", None]
+
+
+def test_cli_series_prints_rows_and_reports_bad_files(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary")
+    result = runner.invoke(
+        app, ["series", str(_statements(tmp_path)), str(tmp_path / "bad.txt"), "--format", "jsonl"]
+    )
+    assert result.exit_code == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert {r["formula_id"] for r in rows} == {"complete_denuclearization_korean_peninsula", "cvid"}
+    assert "bad.txt" in result.stderr
+    table = runner.invoke(app, ["series", str(tmp_path / "statements.jsonl"), "--format", "table"])
+    assert table.exit_code == 0 and "2021-05-21" in table.stdout

@@ -270,6 +270,34 @@ def diff(
 
 
 @app.command()
+def series(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of statements ('-' for stdin).")],
+    date_: DateOption = None,
+    format_: Annotated[Format | None, typer.Option("--format", help="jsonl or table.")] = None,
+    formulas_extra: FormulaExtra = None,
+):
+    """A formula-by-document matrix ordered by date, with first-seen and last-seen dates."""
+    from parley.formulas.series import formula_series
+    from parley.ingest import read_inputs
+    from parley.render import print_formula_series
+
+    documents, failed = [], False
+    for item in read_inputs(paths, _date(date_)):
+        if isinstance(item, ParleyError):
+            _report_error(item)
+            failed = True
+        else:
+            documents.append(item)
+    report = formula_series(documents, _finder(formulas_extra))
+    if (format_ or _default_format()) == Format.table:
+        print_formula_series(report)
+    else:
+        for row in report["formulas"]:
+            typer.echo(json.dumps({**row, "columns": report["documents"]}, ensure_ascii=False))
+    raise typer.Exit(EXIT_DOCUMENT_ERRORS if failed else 0)
+
+
+@app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Where to store the demo database.")] = Path(
         "parley-demo.duckdb"

@@ -124,3 +124,23 @@ def print_formula_diff(report: dict) -> None:
     for pair in report["word_diff"]:
         console.print("")
         console.print(escape(pair["diff"]))
+
+
+def print_formula_series(report: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from parley.formulas.series import MARKS
+
+    table = Table(show_lines=False)
+    table.add_column("formula", overflow="fold")
+    for index, column in enumerate(report["documents"], 1):
+        table.add_column(column["date"] or f"#{index}", justify="center")
+    table.add_column("first seen")
+    table.add_column("last seen")
+    for row in report["formulas"]:
+        marks = [MARKS[s] if s else "" for s in row["statuses"]]
+        table.add_row(row["formula_id"], *marks, str(row["first_seen"]), str(row["last_seen"]))
+    console = Console()
+    console.print(table)
+    console.print("+ asserted, r rejected, n not mentioned, o reported as omitted")

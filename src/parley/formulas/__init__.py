@@ -236,10 +236,10 @@ class FormulaFinder:
         """All formula hits in a document, most specific where hits overlap."""
         text = document.text
         spans = self._latin_spans(text) + self._cjk_spans(text)
-        hits = []
+        hits: list[FormulaHit] = []
         for start, end, formula_id, lang in _most_specific(spans, self.lexicon):
             formula = self.lexicon.formulas[formula_id]
-            sentence = _sentence_around(text, start, end)
+            sentence = _cue_scope(text, _sentence_around(text, start, end), start, hits)
             hits.append(
                 FormulaHit(
                     doc_id=document.id,
@@ -333,6 +333,18 @@ def _most_specific(spans, lexicon: Lexicon):
         if all(span[1] <= c[0] or c[1] <= span[0] for c in chosen):
             chosen.append(span)
     return sorted(chosen)
+
+
+LIST_GAP = re.compile(r"^[\s,;/]*(?:(?:and|or|nor|as well as|and/or)\b[\s,]*)*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _cue_scope(text: str, sentence: tuple[int, int], start: int, hits: list[FormulaHit]) -> tuple[int, int]:
+    """A cue before an earlier formula of the sentence stops there ("dropped X and backed Y"),
+    unless the two formulas are a list ("did not mention X or Y")."""
+    previous = [h for h in hits if sentence[0] <= h.char_start and h.char_end <= start]
+    if previous and not LIST_GAP.match(text[previous[-1].char_end : start]):
+        return previous[-1].char_end, sentence[1]
+    return sentence
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
