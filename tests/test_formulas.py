@@ -316,3 +316,23 @@ def test_cli_series_prints_rows_and_reports_bad_files(tmp_path):
     assert "bad.txt" in result.stderr
     table = runner.invoke(app, ["series", str(tmp_path / "statements.jsonl"), "--format", "table"])
     assert table.exit_code == 0 and "2021-05-21" in table.stdout
+
+
+# ------------------------------------------------------------------ store
+def test_ingest_stores_formula_hits_once_and_series_reads_them(tmp_path, parley):
+    from parley import service
+    from parley.store import Store
+
+    db = tmp_path / "f.duckdb"
+    corpus = _statements(tmp_path)
+    with Store(db) as store:
+        first = service.ingest([str(corpus)], store, parley=parley)
+        again = service.ingest([str(corpus)], store, parley=parley)
+        rows = store.query("SELECT formula_id, status, quoted FROM formula_hits ORDER BY formula_id, doc_id")
+    assert first.formulas == 3 and again.formulas == 0 and again.skipped == 3
+    assert [r[0] for r in rows] == ["complete_denuclearization_korean_peninsula"] * 2 + ["cvid"]
+    result = runner.invoke(app, ["series", "--db", str(db), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = {r["formula_id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert rows["complete_denuclearization_korean_peninsula"]["first_seen"] == "2018-06-12"
+    assert rows["cvid"]["statuses"] == [None, "asserted", None]

@@ -32,7 +32,7 @@ def test_store_creates_schema_with_a_version(tmp_path):
         assert store.schema_version() == SCHEMA_VERSION
         assert store.counts() == {"documents": 0, "events": 0, "actors": 0}
     with Store(tmp_path / "p.duckdb") as store:  # reopening does not migrate twice
-        assert store.query("SELECT count(*) FROM schema_version")[0][0] == 1
+        assert store.query("SELECT count(*) FROM schema_version")[0][0] == SCHEMA_VERSION
 
 
 def test_store_ingest_is_idempotent(tmp_path, corpus, parley):

@@ -122,7 +122,8 @@ def ingest(
         _report_error(error)
     typer.echo(
         f"read {report.read} documents: stored {report.stored}, already stored "
-        f"{report.skipped}, {report.events} events, {len(report.errors)} errors",
+        f"{report.skipped}, {report.events} events, {report.formulas} formula hits, "
+        f"{len(report.errors)} errors",
         err=True,
     )
     raise typer.Exit(EXIT_DOCUMENT_ERRORS if report.errors else 0)
@@ -271,24 +272,40 @@ def diff(
 
 @app.command()
 def series(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of statements ('-' for stdin).")],
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files or folders of statements ('-' for stdin); none reads --db."),
+    ] = None,
+    db: DbOption = None,
     date_: DateOption = None,
     format_: Annotated[Format | None, typer.Option("--format", help="jsonl or table.")] = None,
     formulas_extra: FormulaExtra = None,
 ):
     """A formula-by-document matrix ordered by date, with first-seen and last-seen dates."""
-    from parley.formulas.series import formula_series
+    from parley.formulas.series import formula_series, series_from_hits
     from parley.ingest import read_inputs
     from parley.render import print_formula_series
 
     documents, failed = [], False
-    for item in read_inputs(paths, _date(date_)):
-        if isinstance(item, ParleyError):
-            _report_error(item)
-            failed = True
-        else:
-            documents.append(item)
-    report = formula_series(documents, _finder(formulas_extra))
+    if not paths:
+        from parley.store import Store
+
+        if not _exists(db):
+            _fail(ParleyError("P010", path=str(db or "parley.duckdb"), reason="no such database; run ingest"))
+        try:
+            with Store(db, read_only=True) as store:
+                found = store.formula_documents()
+        except ParleyError as error:
+            _fail(error)
+        report = series_from_hits(found, _finder(formulas_extra).lexicon)
+    else:
+        for item in read_inputs(paths, _date(date_)):
+            if isinstance(item, ParleyError):
+                _report_error(item)
+                failed = True
+            else:
+                documents.append(item)
+        report = formula_series(documents, _finder(formulas_extra))
     if (format_ or _default_format()) == Format.table:
         print_formula_series(report)
     else:

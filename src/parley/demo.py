@@ -31,7 +31,8 @@ def run_demo(db: Path, workers: int = 1) -> str:
     )
     tail = (
         f"\nTry: parley events --db {db} --dyad PRK-USA --format table\n"
-        f"     parley events --db {db} --type SANCTION --since 2017-01-01 --format jsonl"
+        f"     parley events --db {db} --type SANCTION --since 2017-01-01 --format jsonl\n"
+        f"     parley series --db {db} --format table"
     )
     return head + "\n\n" + summary + tail
 
@@ -66,4 +67,14 @@ def summarise(store: Store) -> str:
         " FROM events WHERE target_name IS NOT NULL) WHERE r = 1 ORDER BY date LIMIT 12"
     ):
         lines.append(f'  {date} {event_type:<9} {source} -> {target}: "{quote}"')
+    lines += [
+        "",
+        "Diplomatic formulas (documents asserting / reporting them dropped, rejected or unmentioned):",
+    ]
+    for formula_id, asserted, other in store.query(
+        "SELECT formula_id, count(DISTINCT doc_id) FILTER (WHERE status = 'asserted'),"
+        " count(DISTINCT doc_id) FILTER (WHERE status <> 'asserted')"
+        " FROM formula_hits GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10"
+    ):
+        lines.append(f"  {formula_id:<45} {asserted:3d} / {other}")
     return "\n".join(lines)

@@ -21,6 +21,7 @@ class IngestReport:
     stored: int = 0
     skipped: int = 0
     events: int = 0
+    formulas: int = 0
     errors: list[ParleyError] = field(default_factory=list)
 
 
@@ -46,11 +47,16 @@ def ingest(
     on_progress: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Code documents and store them, skipping those already stored (without parsing them)."""
+    from parley.formulas import FormulaFinder
+
     report = IngestReport()
     pending: list[Coded] = []
+    finder = FormulaFinder(kb=parley.kb if parley else None)
 
     def flush():
-        stored, skipped, events = store.add_batch([(c.document, c.events) for c in pending])
+        hits = {c.document.id: finder.find(c.document) for c in pending}
+        report.formulas += sum(len(h) for h in hits.values())
+        stored, skipped, events = store.add_batch([(c.document, c.events) for c in pending], hits)
         report.stored += stored
         report.skipped += skipped
         report.events += events

@@ -20,18 +20,25 @@ def _order(document: Document) -> tuple:
 def formula_series(documents: list[Document], finder: FormulaFinder | None = None) -> dict:
     """Which formulas each document uses, with first and last asserted use (`parley series`)."""
     finder = finder or FormulaFinder()
-    ordered = sorted(documents, key=_order)
+    found = [(d, [h.to_dict() for h in finder.find(d, speakers=False)]) for d in documents]
+    return series_from_hits(found, finder.lexicon)
+
+
+def series_from_hits(found: list[tuple[Document, list[dict]]], lexicon) -> dict:
+    """The matrix from documents with their hits ({formula_id, status}), e.g. as stored by ingest."""
+    found = sorted(found, key=lambda pair: _order(pair[0]))
+    ordered = [document for document, _ in found]
     columns = [
         {"doc_id": d.id, "date": d.published.isoformat() if d.published else None, "source": d.source}
         for d in ordered
     ]
     cells: dict[str, list[str | None]] = {}
-    for index, document in enumerate(ordered):
-        for hit in finder.find(document, speakers=False):
-            row = cells.setdefault(hit.formula_id, [None] * len(ordered))
+    for index, (_, hits) in enumerate(found):
+        for hit in hits:
+            row = cells.setdefault(hit["formula_id"], [None] * len(ordered))
             current = row[index]
-            if current is None or PRECEDENCE.index(hit.status) < PRECEDENCE.index(current):
-                row[index] = hit.status
+            if current is None or PRECEDENCE.index(hit["status"]) < PRECEDENCE.index(current):
+                row[index] = hit["status"]
     rows = []
     for formula_id, row in sorted(cells.items()):
         used = [i for i, status in enumerate(row) if status == "asserted"]
@@ -39,7 +46,7 @@ def formula_series(documents: list[Document], finder: FormulaFinder | None = Non
         rows.append(
             {
                 "formula_id": formula_id,
-                "label": finder.lexicon.formulas[formula_id].label,
+                "label": lexicon.formulas[formula_id].label if formula_id in lexicon.formulas else formula_id,
                 "statuses": row,
                 "documents": len(used),
                 "first_seen": columns[seen[0]]["date"] or columns[seen[0]]["source"],

@@ -18,7 +18,7 @@ from parley.errors import ParleyError
 from parley.models import ActorRef, Document, Event
 
 DEFAULT_DB = "parley.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -41,6 +41,16 @@ MIGRATIONS: dict[int, list[str]] = {
         """CREATE TABLE actors (
             actor_id VARCHAR PRIMARY KEY, kind VARCHAR, name VARCHAR, country VARCHAR,
             sector VARCHAR, cameo VARCHAR, wikidata VARCHAR, parent VARCHAR)""",
+    ],
+    # formula hits, written with their document; documents stored under version 1 have none
+    2: [
+        """CREATE TABLE formula_hits (
+            doc_id VARCHAR NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
+            formula_id VARCHAR NOT NULL, label VARCHAR, category VARCHAR, lang VARCHAR,
+            text VARCHAR NOT NULL, status VARCHAR NOT NULL, quoted BOOLEAN NOT NULL,
+            speaker_actor_id VARCHAR, speaker_name VARCHAR, speaker_country VARCHAR,
+            implies VARCHAR[], PRIMARY KEY (doc_id, char_start, formula_id))""",
+        "CREATE INDEX formula_hits_formula ON formula_hits (formula_id)",
     ],
 }
 
@@ -151,8 +161,12 @@ class Store:
             raise
         return True
 
-    def add_batch(self, coded: list[tuple[Document, list[Event]]]) -> tuple[int, int, int]:
-        """Store many documents in one transaction; returns (stored, skipped, events stored)."""
+    def add_batch(
+        self, coded: list[tuple[Document, list[Event]]], formulas: dict[str, list] | None = None
+    ) -> tuple[int, int, int]:
+        """Store many documents (with their formula hits, by doc id) in one transaction.
+
+        Returns (stored, skipped, events stored)."""
         ids = [document.id for document, _ in coded]
         if not ids:
             return 0, 0, 0
@@ -175,11 +189,34 @@ class Store:
             rows = list({row[0]: row for _, events in fresh for row in map(event_row, events)}.values())
             if rows:
                 self._insert_events(rows)
+            hits = [formula_row(h) for document, _ in fresh for h in (formulas or {}).get(document.id, [])]
+            if hits:
+                self.con.executemany(
+                    f"INSERT INTO formula_hits VALUES ({', '.join('?' for _ in hits[0])})", hits
+                )
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
             raise
         return len(fresh), len(coded) - len(fresh), sum(len(events) for _, events in fresh)
+
+    def formula_documents(self) -> list[tuple[Document, list[dict]]]:
+        """Every stored document (without its text) with its stored formula hits, for `series --db`."""
+        documents = self.con.execute(
+            "SELECT doc_id, published, source FROM documents ORDER BY published NULLS LAST, ingested_at"
+        ).fetchall()
+        hits: dict[str, list[dict]] = {}
+        if self.schema_version() < 2:  # an old file opened read-only: no formula hits yet
+            return [(Document(text="", id=d, published=p, source=s), []) for d, p, s in documents]
+        cursor = self.con.execute(
+            "SELECT doc_id, formula_id, status FROM formula_hits ORDER BY doc_id, char_start"
+        )
+        for doc_id, formula_id, status in cursor.fetchall():
+            hits.setdefault(doc_id, []).append({"formula_id": formula_id, "status": status})
+        return [
+            (Document(text="", id=doc_id, published=published, source=source), hits.get(doc_id, []))
+            for doc_id, published, source in documents
+        ]
 
     def _insert_document(self, document: Document, n_events: int) -> None:
         self.con.execute(
@@ -248,6 +285,26 @@ class Store:
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
+
+
+def formula_row(hit) -> tuple:
+    speaker = hit.speaker
+    return (
+        hit.doc_id,
+        hit.char_start,
+        hit.char_end,
+        hit.formula_id,
+        hit.label,
+        hit.category,
+        hit.lang,
+        hit.text,
+        hit.status,
+        hit.quoted,
+        speaker.actor_id if speaker else None,
+        speaker.name if speaker else None,
+        speaker.country if speaker else None,
+        list(hit.implies),
+    )
 
 
 def event_row(event: Event) -> tuple:
