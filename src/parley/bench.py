@@ -158,6 +158,7 @@ def run_bench(sentences: int = 20000, workers: list[int] | None = None) -> str:
             for _ in nlp.pipe(texts, batch_size=64, n_process=n):
                 pass
             bare[n] = n_sentences / (time.perf_counter() - started)
+    lines.extend(_formula_lines(corpus, n_sentences, bare[1]))
     parley = Parley()
     parley.coder  # noqa: B018 - load outside the timed region, as the bare parse does
     with tempfile.TemporaryDirectory() as folder:
@@ -178,3 +179,23 @@ def run_bench(sentences: int = 20000, workers: list[int] | None = None) -> str:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     lines.append(f"peak RSS: {own:,.0f} MB (main process), {children:,.0f} MB (largest worker)")
     return "\n".join(lines)
+
+
+def _formula_lines(corpus: list[dict], n_sentences: int, bare: float) -> list[str]:
+    """Formula matching alone, with and without speakers, against the one-process bare parse."""
+    from parley.formulas import FormulaFinder
+    from parley.models import Document
+
+    finder = FormulaFinder()
+    finder.matcher  # noqa: B018 - build the speaker matcher outside the timed region
+    documents = [Document(text=d["text"]) for d in corpus]
+    lines = []
+    for speakers in (False, True):
+        started = time.perf_counter()
+        hits = sum(len(finder.find(d, speakers=speakers)) for d in documents)
+        rate = n_sentences / (time.perf_counter() - started)
+        lines.append(
+            f"formulas {'with' if speakers else 'without'} speakers, 1 process: {rate:,.0f} sentences/s "
+            f"({hits} hits); ratio to the bare parse {rate / bare:.1f}"
+        )
+    return lines
