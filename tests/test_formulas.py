@@ -336,3 +336,28 @@ def test_ingest_stores_formula_hits_once_and_series_reads_them(tmp_path, parley)
     rows = {r["formula_id"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert rows["complete_denuclearization_korean_peninsula"]["first_seen"] == "2018-06-12"
     assert rows["cvid"]["statuses"] == [None, "asserted", None]
+
+
+# ------------------------------------------------------------------ per-formula examples
+
+
+def _examples():
+    from pathlib import Path
+
+    import yaml
+
+    return yaml.safe_load((Path(__file__).parent / "formulas" / "examples.yaml").read_text(encoding="utf-8"))
+
+
+def test_formulas_every_formula_has_a_positive_and_a_near_miss_example(finder):
+    examples = _examples()
+    assert {e["id"] for e in examples} == set(finder.lexicon.formulas)
+    failures = []
+    for example in examples:
+        found = [(h.formula_id, h.status) for h in _hits(finder, example["positive"])]
+        if (example["id"], "asserted") not in found:
+            failures.append(("positive", example["id"], found))
+        wrong = [h.formula_id for h in _hits(finder, example["negative"])]
+        if wrong:
+            failures.append(("negative", example["id"], wrong))
+    assert failures == []
