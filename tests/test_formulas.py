@@ -125,6 +125,10 @@ def test_formulas_variants_tolerate_spelling_articles_and_names(finder, text):
             "omitted",
         ),
         ("The complete denuclearization of the Korean Peninsula was omitted from the final text.", "omitted"),
+        (
+            "Rather than the complete denuclearization of the Korean Peninsula, it spoke of arms control.",
+            "omitted",
+        ),
     ],
 )
 def test_formulas_status(finder, text, status):
@@ -361,3 +365,18 @@ def test_formulas_every_formula_has_a_positive_and_a_near_miss_example(finder):
         if wrong:
             failures.append(("negative", example["id"], wrong))
     assert failures == []
+
+
+def test_formulas_speaker_is_the_subject_not_the_addressee(finder):
+    text = (
+        "Beijing said it opposes Taiwan independence and urged Washington to respect the one-China principle."
+    )
+    speakers = {h.formula_id: h.speaker.country for h in _hits(finder, text, speakers=True)}
+    assert speakers == {"oppose_taiwan_independence": "CHN", "one_china_principle": "CHN"}
+
+
+def test_formulas_diff_counts_other_wording_of_one_formula_as_changed(finder):
+    old = Document(text="Both sides backed the denuclearization of North Korea.")
+    new = Document(text="Both sides backed North Korea's denuclearisation.")
+    [change] = diff_statements(old, new, finder)["changes"]
+    assert change["kind"] == "changed" and change["formula_id"] == "denuclearization_north_korea"

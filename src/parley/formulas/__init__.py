@@ -23,6 +23,7 @@ QUOTES_OPEN = '“"‘「『«'
 QUOTES_CLOSE = '”"’」』»'
 # ’ inside a word (America’s) or after a plural (Workers’ Party) is an apostrophe, not a quote
 APOSTROPHE = re.compile(r"(?<=\w)[’'](?=\w)|(?<=s)[’'](?=\s)")
+INVERTED = {"said", "says", "added", "stated", "noted", "declared", "announced", "insisted"}
 # Cue words before a hit (within its sentence) that change its status, nearest cue wins.
 CUES_BEFORE = {
     "omitted": [
@@ -36,6 +37,10 @@ CUES_BEFORE = {
         "drops",
         "dropping",
         "instead of",
+        "rather than",
+        "in place of",
+        "replaced",
+        "replacing",
         "left out",
         "leaving out",
         "removed",
@@ -239,7 +244,8 @@ class FormulaFinder:
         hits: list[FormulaHit] = []
         for start, end, formula_id, lang in _most_specific(spans, self.lexicon):
             formula = self.lexicon.formulas[formula_id]
-            sentence = _cue_scope(text, _sentence_around(text, start, end), start, hits)
+            sentence = _sentence_around(text, start, end)
+            scope = _cue_scope(text, sentence, start, hits)
             hits.append(
                 FormulaHit(
                     doc_id=document.id,
@@ -250,7 +256,7 @@ class FormulaFinder:
                     char_start=start,
                     char_end=end,
                     text=text[start:end],
-                    status=_status(text, sentence, start, end, lang),
+                    status=_status(text, scope, start, end, lang),
                     quoted=_quoted(text, sentence, start, end),
                     speaker=self._speaker(text, sentence) if speakers else None,
                     implies=list(self.lexicon.closure[formula_id]),
@@ -302,7 +308,8 @@ class FormulaFinder:
             if token.lower_ not in REPORTING:
                 continue
             before = [m for m in mentions if m.end <= i and i - m.end <= 6]
-            after = [m for m in mentions if m.start > i and m.start - i <= 3]
+            # "said Beijing" names the speaker after the verb; "urged Washington" names the addressee
+            after = [m for m in mentions if m.start > i and m.start - i <= 2 and token.lower_ in INVERTED]
             chosen = before[-1] if before else (after[0] if after else None)
             if chosen is not None:
                 actor = self.kb.actors[chosen.actor_id]
