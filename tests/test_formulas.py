@@ -380,3 +380,40 @@ def test_formulas_diff_counts_other_wording_of_one_formula_as_changed(finder):
     new = Document(text="Both sides backed North Korea's denuclearisation.")
     [change] = diff_statements(old, new, finder)["changes"]
     assert change["kind"] == "changed" and change["formula_id"] == "denuclearization_north_korea"
+
+
+def test_formulas_speaker_falls_back_to_the_documents_issuer(tmp_path, finder):
+    from parley.ingest import read_inputs
+
+    path = tmp_path / "statement.jsonl"
+    record = {
+        "text": "We will seek the comprehensive resolution of the abduction, nuclear and missile issues.",
+        "issuer": "Ministry of Foreign Affairs of Japan",
+        "date": "2024-03-01",
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [document] = read_inputs([path])
+    [hit] = finder.find(document)
+    assert hit.formula_id == "comprehensive_resolution"
+    assert hit.speaker.country == "JPN" and hit.speaker.text == record["issuer"]
+
+
+def test_store_migrates_a_version_1_file_and_keeps_its_documents(tmp_path):
+    import duckdb
+
+    from parley.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER)")
+    for statement in MIGRATIONS[1]:
+        con.execute(statement)
+    con.execute("INSERT INTO schema_version VALUES (1)")
+    con.execute("INSERT INTO documents (doc_id, text, n_events) VALUES ('old', 'An old text.', 0)")
+    con.close()
+    with Store(path, read_only=True) as store:  # read-only: not migrated, and no formula hits yet
+        assert [(d.id, hits) for d, hits in store.formula_documents()] == [("old", [])]
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.query("SELECT doc_id, issuer FROM documents") == [("old", None)]
+        assert store.query("SELECT count(*) FROM formula_hits") == [(0,)]

@@ -18,6 +18,7 @@ class Document:
     published: date | None = None
     lang: str | None = None
     source: str | None = None  # where Parley read it: "path" or "path:line"
+    issuer: str | None = None  # who issued the statement ("Ministry of Foreign Affairs of Japan")
 
     def __post_init__(self):
         if not self.id:

@@ -242,6 +242,7 @@ class FormulaFinder:
         text = document.text
         spans = self._latin_spans(text) + self._cjk_spans(text)
         hits: list[FormulaHit] = []
+        issuer = self._issuer(document.issuer) if speakers and document.issuer else None
         for start, end, formula_id, lang in _most_specific(spans, self.lexicon):
             formula = self.lexicon.formulas[formula_id]
             sentence = _sentence_around(text, start, end)
@@ -258,7 +259,7 @@ class FormulaFinder:
                     text=text[start:end],
                     status=_status(text, scope, start, end, lang),
                     quoted=_quoted(text, sentence, start, end),
-                    speaker=self._speaker(text, sentence) if speakers else None,
+                    speaker=(self._speaker(text, sentence) or issuer) if speakers else None,
                     implies=list(self.lexicon.closure[formula_id]),
                 )
             )
@@ -315,6 +316,17 @@ class FormulaFinder:
                 actor = self.kb.actors[chosen.actor_id]
                 return make_ref(actor, " ".join(t.text for t in tokens[chosen.start : chosen.end]))
         return None
+
+    def _issuer(self, name: str) -> ActorRef | None:
+        """The knowledge-base actor named by a document's issuer field (its longest alias)."""
+        from parley.actors.resolve import make_ref
+
+        tokens = list(self.matcher_tokenizer(name))
+        mentions = self.matcher.find([t.text for t in tokens])
+        if not mentions:
+            return None
+        best = max(mentions, key=lambda m: (m.end - m.start, -m.start))
+        return make_ref(self.kb.actors[best.actor_id], name)
 
     @cached_property
     def matcher_tokenizer(self):

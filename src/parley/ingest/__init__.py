@@ -143,7 +143,7 @@ def _skip_rest_of_line(handle: io.BufferedIOBase) -> None:
 
 
 def parse_jsonl_line(raw: bytes, path: str, number: int, default_date: date | None) -> Document:
-    """One JSONL record: {"id","text","date"?,"url"?,"title"?,"lang"?}."""
+    """One JSONL record: {"id","text","date"?,"url"?,"title"?,"lang"?,"issuer"?}."""
     text = decode_text(raw, path, line=number)
     try:
         record = json.loads(text)
@@ -164,6 +164,7 @@ def parse_jsonl_line(raw: bytes, path: str, number: int, default_date: date | No
         title=record.get("title"),
         url=record.get("url"),
         lang=record.get("lang"),
+        issuer=record.get("issuer") if isinstance(record.get("issuer"), str) else None,
         published=published,
     )
 

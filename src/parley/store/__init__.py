@@ -44,6 +44,7 @@ MIGRATIONS: dict[int, list[str]] = {
     ],
     # formula hits, written with their document; documents stored under version 1 have none
     2: [
+        "ALTER TABLE documents ADD COLUMN issuer VARCHAR",
         """CREATE TABLE formula_hits (
             doc_id VARCHAR NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
             formula_id VARCHAR NOT NULL, label VARCHAR, category VARCHAR, lang VARCHAR,
@@ -220,8 +221,8 @@ class Store:
 
     def _insert_document(self, document: Document, n_events: int) -> None:
         self.con.execute(
-            "INSERT INTO documents (doc_id, text, title, url, published, lang, source, n_events) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents (doc_id, text, title, url, published, lang, source, n_events, issuer) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 document.id,
                 document.text,
@@ -231,6 +232,7 @@ class Store:
                 document.lang,
                 document.source,
                 n_events,
+                document.issuer,
             ],
         )
 
