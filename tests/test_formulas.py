@@ -417,3 +417,38 @@ def test_store_migrates_a_version_1_file_and_keeps_its_documents(tmp_path):
         assert store.schema_version() == SCHEMA_VERSION
         assert store.query("SELECT doc_id, issuer FROM documents") == [("old", None)]
         assert store.query("SELECT count(*) FROM formula_hits") == [(0,)]
+
+
+# ------------------------------------------------------------------ evaluation
+def test_formula_eval_counts_pairs_and_formulas_separately(tmp_path):
+    gold = tmp_path / "formula_gold.jsonl"
+    rows = [
+        {  # right formulas, one wrong status: 1 tp + 1 fp + 1 fn with status, 2 tp on formulas alone
+            "text": "Seoul dropped CVID and backed the complete denuclearization of the Korean Peninsula.",
+            "formulas": [
+                {"id": "cvid", "status": "omitted"},
+                {"id": "complete_denuclearization_korean_peninsula", "status": "omitted"},
+            ],
+        },
+        {
+            "text": "The ministers discussed fisheries.",
+            "formulas": [{"id": "hostile_policy", "status": "asserted"}],
+        },
+    ]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = runner.invoke(
+        app, ["eval", str(gold), "--format", "json", "--errors", str(tmp_path / "e.jsonl")]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    pairs, alone = scores["formula_and_status"], scores["formula_only"]
+    assert (pairs["tp"], pairs["fp"], pairs["fn"]) == (1, 1, 2)
+    assert (alone["tp"], alone["fp"], alone["fn"]) == (2, 0, 1)
+    assert len((tmp_path / "e.jsonl").read_text().splitlines()) == 2
+
+
+def test_formula_eval_refuses_unknown_ids(tmp_path):
+    gold = tmp_path / "bad.jsonl"
+    gold.write_text(json.dumps({"text": "x", "formulas": [{"id": "nope", "status": "asserted"}]}) + "\n")
+    result = runner.invoke(app, ["eval", str(gold)])
+    assert result.exit_code == 2 and "P011" in result.stderr and "line 1" in result.stderr

@@ -175,9 +175,13 @@ def eval_(
     kb_extra: KbExtra = None,
     frames_extra: FramesExtra = None,
 ):
-    """Precision, recall and F1 against a gold file, overall and per type."""
+    """Precision, recall and F1 against a gold file (events, the PLOVER GSR, or formulas)."""
     from parley.evaluate import evaluate, format_report, load_gold
+    from parley.formulas.evaluate import is_formula_gold
 
+    if gold.is_file() and is_formula_gold(gold):
+        _eval_formulas(gold, format_, errors)
+        return
     try:
         sentences = load_gold(gold)
     except (OSError, ParleyError) as error:
@@ -196,6 +200,25 @@ def eval_(
         typer.echo(json.dumps(scores.to_dict(), indent=2))
     else:
         typer.echo(format_report(scores, str(gold)))
+
+
+def _eval_formulas(gold: Path, format_: str, errors: Path | None) -> None:
+    from parley.formulas.evaluate import evaluate_formulas, format_formula_report, load_formula_gold
+
+    finder = _finder(None)
+    try:
+        items = load_formula_gold(gold, set(finder.lexicon.formulas))
+    except ParleyError as error:
+        _fail(error)
+    scores = evaluate_formulas(items, finder)
+    if errors:
+        errors.write_text(
+            "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in scores.errors), encoding="utf-8"
+        )
+    if format_ == "json":
+        typer.echo(json.dumps(scores.to_dict(), indent=2))
+    else:
+        typer.echo(format_formula_report(scores, str(gold)))
 
 
 FormulaExtra = Annotated[
