@@ -452,3 +452,15 @@ def test_formula_eval_refuses_unknown_ids(tmp_path):
     gold.write_text(json.dumps({"text": "x", "formulas": [{"id": "nope", "status": "asserted"}]}) + "\n")
     result = runner.invoke(app, ["eval", str(gold)])
     assert result.exit_code == 2 and "P011" in result.stderr and "line 1" in result.stderr
+
+
+@pytest.mark.parametrize(("split", "floor"), [("formulas_dev", 0.93), ("formulas_test", 0.86)])
+def test_formula_status_accuracy_stays_above_its_floor(finder, split, floor):
+    """formulas_dev was tuned on; formulas_test is only scored (floors sit below the measured F1)."""
+    from pathlib import Path
+
+    from parley.formulas.evaluate import evaluate_formulas, load_formula_gold
+
+    path = Path(__file__).parent / "gold" / f"{split}.jsonl"
+    scores = evaluate_formulas(load_formula_gold(path, set(finder.lexicon.formulas)), finder)
+    assert scores.with_status.scores()["f1"] >= floor

@@ -89,10 +89,27 @@ CUES_BEFORE = {
         "not accept",
         "rules out",
         "ruled out",
-        "abandon",
-        "abandoned",
+        "brushed aside",
+        "brushed off",
+        "spurned",
+        "scoffed at",
     ],
 }
+# "replaced by X", "gave way to X", "in favour of X": X is the wording kept, whatever came before
+CUES_ASSERTED = [
+    "replaced by",
+    "replaced with",
+    "gave way to",
+    "giving way to",
+    "in favour of",
+    "in favor of",
+]
+# "X gave way to Y", "X had been quietly dropped": the cue follows the hit
+AFTER_OMITTED = re.compile(
+    r"^\W*(?:(?:was|were|had been|has been|have been|is being|was being)\s+(?:\w+ly\s+)?"
+    r"(?:dropped|omitted|removed|deleted|scrapped|left out|replaced)|gave way|gives way|has given way|"
+    r"disappeared|vanished)\b"
+)
 CUES_AFTER = {
     "omitted": [
         "was dropped",
@@ -109,6 +126,8 @@ CUES_AFTER = {
     "negated": ["was not mentioned", "were not mentioned", "was not included", "went unmentioned"],
     "rejected": ["was rejected", "were rejected", "is unacceptable", "was unacceptable"],
 }
+# clause ends in Japanese, Korean and Chinese: commas, semicolons and "but" (が、 / 지만 / 但)
+CJK_CLAUSE = re.compile(r"[，,、；;]|지만|但是?|が、|けれども")
 CJK_CUES = {
     "omitted": [
         "削除",
@@ -135,7 +154,7 @@ CJK_CUES = {
         "没有提及",
         "没有提到",
     ],
-    "rejected": ["拒否", "反対", "拒絶", "거부", "반대", "거절", "拒绝", "反对"],
+    "rejected": ["拒否", "反対", "拒絶", "応じない", "거부", "반대", "거절", "응하지 않", "拒绝", "反对"],
 }
 REPORTING = {
     "said",
@@ -377,20 +396,28 @@ def _status(text: str, sentence: tuple[int, int], start: int, end: int, lang: st
     before = text[sentence[0] : start].lower()
     after = text[end : sentence[1]].lower()
     if lang != "en":
-        scope = before[-40:] + after[:40]
+        scope = CJK_CLAUSE.split(before)[-1][-40:] + CJK_CLAUSE.split(after)[0][:40]
         for status in ("omitted", "negated", "rejected"):
             if any(cue in scope for cue in CJK_CUES[status]):
                 return status
         return "asserted"
     best, distance = "asserted", None
-    for status, cues in CUES_BEFORE.items():
+    for status, cues in (*CUES_BEFORE.items(), ("asserted", CUES_ASSERTED)):
         for cue in cues:
             for match in re.finditer(r"\b" + re.escape(cue) + r"\b", before):
                 gap = len(before) - match.end()
-                if gap <= 90 and (distance is None or gap < distance):
+                # "denounced the drills as a rehearsal for invasion": the hit is the speaker's label
+                labelled = re.search(
+                    r"\bas\b", re.sub(r"\b(?:as well as|such as)\b", " ", before[match.end() :])
+                )
+                if gap <= 90 and not labelled and (distance is None or gap < distance):
                     best, distance = status, gap
     if best != "asserted":
         return best
+    if distance is not None:  # an explicit "replaced by" / "in favour of"
+        return "asserted"
+    if AFTER_OMITTED.search(re.sub(r"^[\s\"'”’»」』)]+", "", after[:80])):
+        return "omitted"
     for status, cues in CUES_AFTER.items():
         if any(re.search(r"\b" + re.escape(cue) + r"\b", after[:60]) for cue in cues):
             return status
