@@ -192,14 +192,7 @@ def eval_(
         )
     is_gsr = gold.read_text(encoding="utf-8").lstrip().startswith("[")
     scores = evaluate(sentences, _parley(kb_extra, frames_extra), gsr=is_gsr)
-    if errors:
-        errors.write_text(
-            "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in scores.errors), encoding="utf-8"
-        )
-    if format_ == "json":
-        typer.echo(json.dumps(scores.to_dict(), indent=2))
-    else:
-        typer.echo(format_report(scores, str(gold)))
+    _print_scores(scores, format_report(scores, str(gold)), format_, errors)
 
 
 def _eval_formulas(gold: Path, format_: str, errors: Path | None) -> None:
@@ -211,14 +204,16 @@ def _eval_formulas(gold: Path, format_: str, errors: Path | None) -> None:
     except ParleyError as error:
         _fail(error)
     scores = evaluate_formulas(items, finder)
+    _print_scores(scores, format_formula_report(scores, str(gold)), format_, errors)
+
+
+def _print_scores(scores, report: str, format_: str, errors: Path | None) -> None:
+    """Both kinds of gold: misses and spurious hits to --errors, then the report as text or JSON."""
     if errors:
         errors.write_text(
             "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in scores.errors), encoding="utf-8"
         )
-    if format_ == "json":
-        typer.echo(json.dumps(scores.to_dict(), indent=2))
-    else:
-        typer.echo(format_formula_report(scores, str(gold)))
+    typer.echo(json.dumps(scores.to_dict(), indent=2) if format_ == "json" else report)
 
 
 FormulaExtra = Annotated[

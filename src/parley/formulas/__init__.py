@@ -247,13 +247,11 @@ class FormulaFinder:
     @cached_property
     def matcher(self):
         """The knowledge base's alias matcher, for speakers (loaded on first use)."""
-        import spacy
-
         from parley.actors.kb import load_kb
         from parley.actors.matcher import AliasMatcher
 
         self.kb = self.kb or load_kb()
-        return AliasMatcher(self.kb, spacy.blank("en").tokenizer)
+        return AliasMatcher(self.kb, self.matcher_tokenizer)
 
     # ---------------------------------------------------------------- matching
     def find(self, document: Document, speakers: bool = True) -> list[FormulaHit]:
