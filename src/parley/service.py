@@ -55,8 +55,8 @@ def ingest(
 
     def flush():
         hits = {c.document.id: finder.find(c.document) for c in pending}
-        report.formulas += sum(len(h) for h in hits.values())
-        stored, skipped, events = store.add_batch([(c.document, c.events) for c in pending], hits)
+        stored, skipped, events, formulas = store.add_batch([(c.document, c.events) for c in pending], hits)
+        report.formulas += formulas
         report.stored += stored
         report.skipped += skipped
         report.events += events

@@ -164,13 +164,13 @@ class Store:
 
     def add_batch(
         self, coded: list[tuple[Document, list[Event]]], formulas: dict[str, list] | None = None
-    ) -> tuple[int, int, int]:
+    ) -> tuple[int, int, int, int]:
         """Store many documents (with their formula hits, by doc id) in one transaction.
 
-        Returns (stored, skipped, events stored)."""
+        Returns (stored, skipped, events stored, formula hits stored)."""
         ids = [document.id for document, _ in coded]
         if not ids:
-            return 0, 0, 0
+            return 0, 0, 0, 0
         marks = ", ".join("?" for _ in ids)
         known = {
             r[0]
@@ -199,7 +199,7 @@ class Store:
         except Exception:
             self.con.execute("ROLLBACK")
             raise
-        return len(fresh), len(coded) - len(fresh), sum(len(events) for _, events in fresh)
+        return len(fresh), len(coded) - len(fresh), sum(len(events) for _, events in fresh), len(hits)
 
     def formula_documents(self) -> list[tuple[Document, list[dict]]]:
         """Every stored document (without its text) with its stored formula hits, for `series --db`."""
