@@ -95,7 +95,15 @@ def test_cli_ingest_and_events_round_trip(tmp_path):
     assert "stored 0" in again.stderr and "already stored 2" in again.stderr
     listed = runner.invoke(app, ["events", "--db", str(db), "--format", "jsonl"])
     events = _jsonl(listed.stdout)
-    assert events and all(list(e) == CONTRACT_KEYS for e in events)
+    canonical = CONTRACT_KEYS + [
+        "event_id",
+        "mentions",
+        "sources",
+        "articles",
+        "first_reported",
+        "last_reported",
+    ]
+    assert events and all(list(e) == canonical for e in events)
     dyad = runner.invoke(app, ["events", "--db", str(db), "--dyad", "PRK-USA", "--format", "jsonl"])
     assert {(e["source"]["country"], e["target"]["country"]) for e in _jsonl(dyad.stdout)} == {("PRK", "USA")}
     csv_out = runner.invoke(app, ["events", "--db", str(db), "--type", "CONSULT", "--format", "csv"])

@@ -30,7 +30,7 @@ def corpus(tmp_path):
 def test_store_creates_schema_with_a_version(tmp_path):
     with Store(tmp_path / "p.duckdb") as store:
         assert store.schema_version() == SCHEMA_VERSION
-        assert store.counts() == {"documents": 0, "events": 0, "actors": 0}
+        assert store.counts() == {"documents": 0, "mentions": 0, "events": 0, "actors": 0}
     with Store(tmp_path / "p.duckdb") as store:  # reopening does not migrate twice
         assert store.query("SELECT count(*) FROM schema_version")[0][0] == SCHEMA_VERSION
 
@@ -49,20 +49,20 @@ def test_store_ingest_is_idempotent(tmp_path, corpus, parley):
 def test_store_crash_mid_batch_leaves_no_partial_document(tmp_path, corpus, parley, monkeypatch):
     """Inject a failure between the document rows and the event rows of a batch."""
     with Store(tmp_path / "p.duckdb") as store:
-        original = store._insert_events
+        original = store._insert_mentions
 
         def explode(rows):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr(store, "_insert_events", explode)
+        monkeypatch.setattr(store, "_insert_mentions", explode)
         with pytest.raises(RuntimeError):
             service.ingest([str(corpus)], store, parley=parley)
-        assert store.counts()["documents"] == 0 and store.counts()["events"] == 0
-        monkeypatch.setattr(store, "_insert_events", original)
+        assert store.counts()["documents"] == 0 and store.counts()["mentions"] == 0
+        monkeypatch.setattr(store, "_insert_mentions", original)
         report = service.ingest([str(corpus)], store, parley=parley)
         assert report.stored == 3
         per_doc = dict(store.query("SELECT doc_id, n_events FROM documents"))
-        stored = dict(store.query("SELECT doc_id, count(*) FROM events GROUP BY 1"))
+        stored = dict(store.query("SELECT doc_id, count(*) FROM mentions GROUP BY 1"))
         assert all(per_doc[d] == stored.get(d, 0) for d in per_doc)
 
 
@@ -127,7 +127,12 @@ def test_store_round_trips_events(tmp_path_factory, event):
     with Store(path) as store:
         store.add_document(Document(text="x" * 10, id="doc"), [event])
         [back] = list(store.events())
-    assert back == event.to_dict()
+        [mention] = list(store.mentions())
+    contract = event.to_dict()
+    assert {key: back[key] for key in contract} == contract
+    assert {key: mention[key] for key in contract} == contract
+    assert (back["mentions"], back["sources"], back["articles"]) == (1, 1, 1)
+    assert mention["event_id"] == back["event_id"] and mention["link"].startswith("first report")
 
 
 def test_store_file_is_plain_duckdb(tmp_path, corpus, parley):

@@ -136,27 +136,137 @@ def events(
     type_: Annotated[str | None, typer.Option("--type", help="PLOVER event type.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Earliest event date.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Latest event date.")] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="List the mentions, not the canonical events.")] = False,
+    gdelt: Annotated[
+        bool, typer.Option("--with-gdelt", help="Parley's events and imported GDELT events together (jsonl).")
+    ] = False,
     format_: Annotated[Format | None, typer.Option("--format", help="jsonl, table or csv.")] = None,
 ):
-    """List stored events."""
+    """List stored events: one record per real-world event, with its mention and source counts."""
     from parley.render import EventPrinter
-    from parley.store import Store
 
-    pair = None
-    if dyad:
-        parts = dyad.upper().split("-")
-        if len(parts) != 2 or not all(parts):
-            typer.echo("parley: --dyad must look like SRC-TGT, e.g. PRK-USA", err=True)
-            raise typer.Exit(EXIT_USAGE)
-        pair = (parts[0], parts[1])
+    pair = _dyad(dyad)
     first, last = _date(since), _date(until)
-    printer = EventPrinter(format_ or _default_format())
+    if gdelt:
+        try:
+            with _open_store(db) as store:
+                for record in store.all_events(None, pair, first, last):
+                    typer.echo(json.dumps(record, ensure_ascii=False))
+        except ParleyError as error:
+            _fail(error)
+        return
+    printer = EventPrinter(format_ or _default_format(), extra=MENTION_EXTRA if raw else EVENT_EXTRA)
     try:
-        with Store(db, read_only=_exists(db)) as store:
-            printer.add(store.events(pair, type_, first, last))
+        with _open_store(db) as store:
+            if raw:
+                printer.add(store.mentions(None, pair, type_, first, last))
+            else:
+                printer.add(store.events(pair, type_, first, last))
     except ParleyError as error:
         _fail(error)
     printer.close()
+
+
+EVENT_EXTRA = ["event_id", "mentions", "sources", "first_reported", "last_reported"]
+MENTION_EXTRA = ["event_id", "url", "title", "publisher", "published"]
+
+
+def _dyad(dyad: str | None) -> tuple[str, str] | None:
+    if not dyad:
+        return None
+    parts = dyad.upper().split("-")
+    if len(parts) != 2 or not all(parts):
+        typer.echo("parley: --dyad must look like SRC-TGT, e.g. PRK-USA", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return parts[0], parts[1]
+
+
+def _open_store(db: Path | None):
+    """Read-only when the file exists and its canonical events are up to date; else writable."""
+    from parley.store import Store
+
+    if not _exists(db):
+        return Store(db)
+    store = Store(db, read_only=True)
+    if store.schema_version() >= 3 and not store.dirty():
+        return store
+    store.close()
+    return Store(db)
+
+
+@app.command()
+def mentions(
+    event_id: Annotated[str, typer.Argument(help="A canonical event id, as `parley events` prints it.")],
+    db: DbOption = None,
+    format_: Annotated[Format | None, typer.Option("--format", help="jsonl, table or csv.")] = None,
+):
+    """List the mentions behind one event, with their quotes, documents and why they were linked."""
+    from parley.render import EventPrinter
+
+    printer = EventPrinter(format_ or _default_format(), extra=MENTION_EXTRA)
+    try:
+        with _open_store(db) as store:
+            if store.event(event_id) is None:
+                raise ParleyError("P020", event_id=event_id)
+            printer.add(store.mentions(event_id))
+    except ParleyError as error:
+        _fail(error)
+    printer.close()
+
+
+class ExportFormat(StrEnum):
+    gdelt = "gdelt"
+    gdelt_mentions = "gdelt-mentions"
+    plover = "plover"
+    polecat = "polecat"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    format_: Annotated[ExportFormat, typer.Option("--format", help="Export format.")],
+    out: Annotated[Path, typer.Option("--out", help="Target file (a folder for parquet).")],
+    db: DbOption = None,
+    header: Annotated[bool, typer.Option("--header", help="GDELT: write a header row.")] = False,
+):
+    """Export canonical events as GDELT 2.0 (events or mentions), PLOVER JSONL, POLECAT TSV or Parquet."""
+    from parley.exports import export as write
+    from parley.store import Store
+
+    try:
+        with Store(db) as store:
+            count = write(store, format_.value, out, header=header)
+    except ParleyError as error:
+        _fail(error)
+    typer.echo(f"wrote {count} records to {out}", err=True)
+
+
+class ImportFormat(StrEnum):
+    gdelt = "gdelt"
+
+
+@app.command(name="import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="GDELT 2.0 event files (tab-separated, no header).")],
+    format_: Annotated[ImportFormat, typer.Option("--format", help="Input format.")] = ImportFormat.gdelt,
+    db: DbOption = None,
+):
+    """Load GDELT 2.0 event files into the store's gdelt_events table, beside Parley's own events."""
+    from parley.exports import import_gdelt
+    from parley.store import Store
+
+    errors: list[ParleyError] = []
+    added = 0
+    try:
+        with Store(db) as store:
+            for path in paths:
+                added += import_gdelt(store, path, errors.append)
+    except ParleyError as error:
+        _fail(error)
+    for error in errors:
+        _report_error(error)
+    typer.echo(f"imported {added} GDELT events, {len(errors)} bad rows skipped", err=True)
+    raise typer.Exit(EXIT_DOCUMENT_ERRORS if errors else 0)
 
 
 def _exists(db: Path | None) -> bool:
@@ -176,11 +286,15 @@ def eval_(
     frames_extra: FramesExtra = None,
 ):
     """Precision, recall and F1 against a gold file (events, the PLOVER GSR, or formulas)."""
+    from parley.dedup.evaluate import is_dedup_gold
     from parley.evaluate import evaluate, format_report, load_gold
     from parley.formulas.evaluate import is_formula_gold
 
     if gold.is_file() and is_formula_gold(gold):
         _eval_formulas(gold, format_, errors)
+        return
+    if gold.is_file() and is_dedup_gold(gold):
+        _eval_dedup(gold, format_, errors, _parley(kb_extra, frames_extra))
         return
     try:
         sentences = load_gold(gold)
@@ -205,6 +319,16 @@ def _eval_formulas(gold: Path, format_: str, errors: Path | None) -> None:
         _fail(error)
     scores = evaluate_formulas(items, finder)
     _print_scores(scores, format_formula_report(scores, str(gold)), format_, errors)
+
+
+def _eval_dedup(gold: Path, format_: str, errors: Path | None, parley) -> None:
+    from parley.dedup.evaluate import evaluate_dedup, format_dedup_report
+
+    try:
+        scores = evaluate_dedup(gold, parley)
+    except ParleyError as error:
+        _fail(error)
+    _print_scores(scores, format_dedup_report(scores, str(gold)), format_, errors)
 
 
 def _print_scores(scores, report: str, format_: str, errors: Path | None) -> None:

@@ -32,6 +32,8 @@ def run_demo(db: Path, workers: int = 1) -> str:
     tail = (
         f"\nTry: parley events --db {db} --dyad PRK-USA --format table\n"
         f"     parley events --db {db} --type SANCTION --since 2017-01-01 --format jsonl\n"
+        f"     parley mentions EVENT_ID --db {db} --format table\n"
+        f"     parley export --db {db} --format gdelt --out events.tsv\n"
         f"     parley series --db {db} --format table"
     )
     return head + "\n\n" + summary + tail
@@ -41,8 +43,8 @@ def summarise(store: Store) -> str:
     """Events by dyad, the most active actors, and example events with quotes."""
     counts = store.counts()
     lines = [
-        f"{counts['documents']} documents, {counts['events']} events, "
-        f"{counts['actors']} actors in the knowledge base",
+        f"{counts['documents']} documents, {counts['mentions']} event mentions grouped into "
+        f"{counts['events']} events, {counts['actors']} actors in the knowledge base",
         "",
     ]
     lines.append("Events by dyad (source -> target), top 12:")
@@ -63,10 +65,16 @@ def summarise(store: Store) -> str:
     lines += ["", "Example events with quotes:"]
     for event_type, date, source, target, quote in store.query(
         "SELECT event_type, date, source_name, target_name, quote FROM ("
-        " SELECT *, row_number() OVER (PARTITION BY event_type ORDER BY confidence DESC, date, event_key) r"
+        " SELECT *, row_number() OVER (PARTITION BY event_type ORDER BY confidence DESC, date, event_id) r"
         " FROM events WHERE target_name IS NOT NULL) WHERE r = 1 ORDER BY date LIMIT 12"
     ):
         lines.append(f'  {date} {event_type:<9} {source} -> {target}: "{quote}"')
+    lines += ["", "Most reported events (mentions / sources):"]
+    for event_id, date, event_type, source, target, n, sources in store.query(
+        "SELECT event_id, date, event_type, source_name, target_name, mentions, sources FROM events "
+        "ORDER BY mentions DESC, sources DESC, date, event_id LIMIT 5"
+    ):
+        lines.append(f"  {event_id} {date} {event_type:<9} {source} -> {target or '-'}: {n} / {sources}")
     lines += [
         "",
         "Diplomatic formulas (documents asserting / reporting them dropped, rejected or unmentioned):",

@@ -19,6 +19,10 @@ CATALOGUE = {
     "P014": "could not code document {doc_id} from {path}: {reason}",
     "P015": "invalid formula file {path}{where}: {reason}",
     "P016": "{path} holds {count} documents: `parley diff` compares exactly one statement per file",
+    "P017": "store {path} has schema version {found}; open it once for writing to upgrade it to {needed}",
+    "P018": "malformed GDELT row in {path}{where}: {reason}",
+    "P019": "cannot export to {path}: {reason}",
+    "P020": "unknown event id {event_id}",
 }
 
 

@@ -19,6 +19,7 @@ class Document:
     lang: str | None = None
     source: str | None = None  # where Parley read it: "path" or "path:line"
     issuer: str | None = None  # who issued the statement ("Ministry of Foreign Affairs of Japan")
+    publisher: str | None = None  # the outlet that published it ("Yonhap"); sources are counted by it
 
     def __post_init__(self):
         if not self.id:

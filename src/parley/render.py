@@ -34,21 +34,22 @@ CSV_COLUMNS = [
 class EventPrinter:
     """Writes event dicts in one format; tables are buffered and printed at close."""
 
-    def __init__(self, format_, stream=None):
+    def __init__(self, format_, stream=None, extra: list[str] | None = None):
         self.format = getattr(format_, "value", format_)
         self.stream = stream or sys.stdout
         self.rows: list[dict] = []
         self.writer = None
+        self.columns = CSV_COLUMNS + list(extra or [])
         if self.format == "csv":
             self.writer = csv.writer(self.stream)
-            self.writer.writerow(CSV_COLUMNS)
+            self.writer.writerow(self.columns)
 
     def add(self, records: Iterable[dict]) -> None:
         for record in records:
             if self.format == "jsonl":
                 self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             elif self.format == "csv":
-                self.writer.writerow([_flat(record, c) for c in CSV_COLUMNS])
+                self.writer.writerow([_flat(record, c) for c in self.columns])
             else:
                 self.rows.append(record)
 
@@ -70,19 +71,28 @@ def print_table(records: list[dict]) -> None:
     from rich.table import Table
 
     table = Table(show_lines=False)
-    for name in ("date", "type", "cameo", "source", "target", "quote"):
+    counted = bool(records) and "mentions" in records[0]
+    linked = bool(records) and "event_id" in records[0] and not counted
+    names = ["date", "type", "cameo", "source", "target", "quote"]
+    names += ["event", "reports"] if counted else ["event", "published"] if linked else []
+    for name in names:
         table.add_column(name, overflow="fold")
     for r in records:
-        table.add_row(
+        cells = [
             r["date"] or "",
             r["event_type"],
             r["cameo"],
             f"{r['source']['name']} ({r['source']['country']})",
             f"{r['target']['name']} ({r['target']['country']})" if r["target"] else "",
             r["quote"],
-        )
+        ]
+        if counted:
+            cells += [r["event_id"], f"{r['mentions']} mentions, {r['sources']} sources"]
+        elif linked:
+            cells += [r["event_id"], f"{r['published'] or ''} {r['publisher'] or ''}".strip()]
+        table.add_row(*cells)
     Console().print(table)
-    Console().print(f"{len(records)} events")
+    Console().print(f"{len(records)} " + ("mentions" if linked else "events"))
 
 
 def print_formula_table(records: list[dict]) -> None:

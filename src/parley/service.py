@@ -74,6 +74,7 @@ def ingest(
             flush()
     if pending:
         flush()
+    store.regroup()  # link the new mentions to canonical events, once per run
     return report
 
 
@@ -81,7 +82,7 @@ def _unknown_documents(items: Iterable, store: Store, report: IngestReport) -> I
     for item in items:
         if isinstance(item, Document):
             report.read += 1
-            if store.has_document(item.id):
+            if store.is_current(item):
                 report.skipped += 1
                 continue
         yield item

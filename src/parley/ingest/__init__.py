@@ -143,7 +143,8 @@ def _skip_rest_of_line(handle: io.BufferedIOBase) -> None:
 
 
 def parse_jsonl_line(raw: bytes, path: str, number: int, default_date: date | None) -> Document:
-    """One JSONL record: {"id","text","date"?,"url"?,"title"?,"lang"?,"issuer"?}."""
+    """One JSONL record: {"id", "text", "date"? (or "published"), "url"?, "title"?, "lang"?,
+    "issuer"?, "publisher"?}."""
     text = decode_text(raw, path, line=number)
     try:
         record = json.loads(text)
@@ -154,7 +155,8 @@ def parse_jsonl_line(raw: bytes, path: str, number: int, default_date: date | No
     body = record.get("text")
     if not isinstance(body, str):
         raise ParleyError("P005", path=path, line=number, reason='missing string field "text"')
-    published = parse_date(record.get("date"), path, number) or default_date
+    when = record.get("date") if record.get("date") not in (None, "") else record.get("published")
+    published = parse_date(when, path, number) or default_date
     doc_id = record.get("id")
     return make_document(
         body,
@@ -164,9 +166,14 @@ def parse_jsonl_line(raw: bytes, path: str, number: int, default_date: date | No
         title=record.get("title"),
         url=record.get("url"),
         lang=record.get("lang"),
-        issuer=record.get("issuer") if isinstance(record.get("issuer"), str) else None,
+        issuer=_string(record.get("issuer")),
+        publisher=_string(record.get("publisher")),
         published=published,
     )
+
+
+def _string(value) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def read_html(path: Path, default_date: date | None = None) -> Document:
@@ -188,6 +195,7 @@ def read_html(path: Path, default_date: date | None = None) -> Document:
         url=extracted.get("url"),
         published=published,
         lang=extracted.get("language"),
+        publisher=extracted.get("sitename") or extracted.get("hostname"),
     )
 
 

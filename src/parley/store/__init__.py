@@ -1,13 +1,18 @@
-"""The store: a DuckDB file with documents, events and actors.
+"""The store: a DuckDB file with documents, mentions, canonical events and actors.
 
-Each document is written with its events in one transaction, and a document already stored (same
-id) is skipped, so ingest is idempotent and a crash never leaves half a document behind.
+Each batch of documents is written with its mentions in one transaction. A document already stored
+with the same text is skipped; one stored under the same id or URL with other text is replaced, its
+old mentions removed in the same transaction. Mentions are then linked to canonical events block by
+block (``parley.dedup``): a batch marks the blocks it touched as dirty, and ``regroup`` relinks
+them, so an interrupted run is finished by the next one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -16,78 +21,12 @@ import duckdb
 
 from parley.errors import ParleyError
 from parley.models import ActorRef, Document, Event
+from parley.store.schema import ACTOR_FIELDS, MENTION_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "parley.duckdb"
-SCHEMA_VERSION = 2
-
-MIGRATIONS: dict[int, list[str]] = {
-    1: [
-        """CREATE TABLE documents (
-            doc_id VARCHAR PRIMARY KEY, text VARCHAR NOT NULL, title VARCHAR, url VARCHAR,
-            published DATE, lang VARCHAR, source VARCHAR, n_events INTEGER NOT NULL,
-            ingested_at TIMESTAMP DEFAULT current_timestamp)""",
-        """CREATE TABLE events (
-            event_key VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, sentence INTEGER NOT NULL,
-            char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, quote VARCHAR NOT NULL,
-            event_type VARCHAR NOT NULL, mode VARCHAR, contexts VARCHAR[], cameo VARCHAR NOT NULL,
-            goldstein DOUBLE NOT NULL, quad_class INTEGER NOT NULL, plover_score DOUBLE NOT NULL,
-            source_text VARCHAR, source_actor_id VARCHAR, source_name VARCHAR,
-            source_country VARCHAR, source_sector VARCHAR, source_cameo VARCHAR,
-            target_text VARCHAR, target_actor_id VARCHAR, target_name VARCHAR,
-            target_country VARCHAR, target_sector VARCHAR, target_cameo VARCHAR,
-            date DATE, date_precision VARCHAR, date_text VARCHAR,
-            confidence DOUBLE NOT NULL, rule VARCHAR NOT NULL)""",
-        "CREATE INDEX events_doc ON events (doc_id)",
-        """CREATE TABLE actors (
-            actor_id VARCHAR PRIMARY KEY, kind VARCHAR, name VARCHAR, country VARCHAR,
-            sector VARCHAR, cameo VARCHAR, wikidata VARCHAR, parent VARCHAR)""",
-    ],
-    # formula hits, written with their document; documents stored under version 1 have none
-    2: [
-        "ALTER TABLE documents ADD COLUMN issuer VARCHAR",
-        """CREATE TABLE formula_hits (
-            doc_id VARCHAR NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
-            formula_id VARCHAR NOT NULL, label VARCHAR, category VARCHAR, lang VARCHAR,
-            text VARCHAR NOT NULL, status VARCHAR NOT NULL, quoted BOOLEAN NOT NULL,
-            speaker_actor_id VARCHAR, speaker_name VARCHAR, speaker_country VARCHAR,
-            implies VARCHAR[], PRIMARY KEY (doc_id, char_start, formula_id))""",
-        "CREATE INDEX formula_hits_formula ON formula_hits (formula_id)",
-    ],
-}
-
-EVENT_COLUMNS = [
-    "event_key",
-    "doc_id",
-    "sentence",
-    "char_start",
-    "char_end",
-    "quote",
-    "event_type",
-    "mode",
-    "contexts",
-    "cameo",
-    "goldstein",
-    "quad_class",
-    "plover_score",
-    "source_text",
-    "source_actor_id",
-    "source_name",
-    "source_country",
-    "source_sector",
-    "source_cameo",
-    "target_text",
-    "target_actor_id",
-    "target_name",
-    "target_country",
-    "target_sector",
-    "target_cameo",
-    "date",
-    "date_precision",
-    "date_text",
-    "confidence",
-    "rule",
-]
-ACTOR_FIELDS = ["text", "actor_id", "name", "country", "sector", "cameo"]
+EVENT_COLUMNS = MENTION_COLUMNS  # the foundation's name for the mention columns
+CANONICAL_EXTRA = ["event_id", "mentions", "sources", "articles", "first_reported", "last_reported"]
+__all__ = ["SCHEMA_VERSION", "Store", "default_path", "dumps"]
 
 
 def default_path(path: str | os.PathLike | None = None) -> Path:
@@ -95,11 +34,17 @@ def default_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("PARLEY_DB") or DEFAULT_DB)
 
 
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 class Store:
     """A Parley database file."""
 
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
         self.path = default_path(path)
+        self.read_only = read_only
+        self.timings = {"near-duplicates": 0.0, "grouping": 0.0}  # seconds spent on dedup, for the bench
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as error:
@@ -142,54 +87,61 @@ class Store:
                 self.con.execute("ROLLBACK")
                 raise
 
+    def _require(self, version: int) -> None:
+        if self.schema_version() < version:
+            raise ParleyError("P017", path=str(self.path), found=self.schema_version(), needed=SCHEMA_VERSION)
+
     # ---------------------------------------------------------------- writes
     def has_document(self, doc_id: str) -> bool:
         return bool(self.con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [doc_id]).fetchone())
 
+    def is_current(self, document: Document) -> bool:
+        """True if this document is stored with this very text (re-ingesting it is a no-op)."""
+        row = self.con.execute(
+            "SELECT content_hash FROM documents WHERE doc_id = ?", [document.id]
+        ).fetchone()
+        return bool(row) and row[0] in (None, content_hash(document.text))
+
     def add_document(self, document: Document, events: list[Event]) -> bool:
-        """Store a document with its events atomically; False if it was already stored."""
-        if self.has_document(document.id):
-            return False
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self._insert_document(document, len(events))
-            rows = list({row[0]: row for row in (event_row(e) for e in events)}.values())
-            if rows:
-                self._insert_events(rows)
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
-        return True
+        """Store one document with its events atomically; False if it was already stored."""
+        stored, *_ = self.add_batch([(document, events)])
+        self.regroup()
+        return bool(stored)
 
     def add_batch(
         self, coded: list[tuple[Document, list[Event]]], formulas: dict[str, list] | None = None
     ) -> tuple[int, int, int, int]:
         """Store many documents (with their formula hits, by doc id) in one transaction.
 
-        Returns (stored, skipped, events stored, formula hits stored)."""
-        ids = [document.id for document, _ in coded]
-        if not ids:
-            return 0, 0, 0, 0
-        marks = ", ".join("?" for _ in ids)
-        known = {
-            r[0]
-            for r in self.con.execute(
-                f"SELECT doc_id FROM documents WHERE doc_id IN ({marks})", ids
-            ).fetchall()
-        }
-        fresh, seen = [], set(known)
+        Returns (stored, skipped, mentions stored, formula hits stored). Canonical events are
+        brought up to date by ``regroup``."""
+        from parley.dedup import neardup
+
+        fresh, seen = [], set()
         for document, events in coded:
-            if document.id not in seen:
-                seen.add(document.id)
-                fresh.append((document, events))
+            if document.id in seen or self.is_current(document):
+                continue
+            seen.add(document.id)
+            fresh.append((document, events))
+        if not fresh:
+            return 0, len(coded), 0, 0
+        started = time.perf_counter()
+        signatures = {document.id: neardup.signature(document.text) for document, _ in fresh}
+        self.timings["near-duplicates"] += time.perf_counter() - started
         self.con.execute("BEGIN TRANSACTION")
         try:
+            self._delete_documents(self._replaced([d for d, _ in fresh]))
+            started = time.perf_counter()
+            stories = self._stories(fresh, signatures)
+            self.timings["near-duplicates"] += time.perf_counter() - started
             for document, events in fresh:
-                self._insert_document(document, len(events))
-            rows = list({row[0]: row for _, events in fresh for row in map(event_row, events)}.values())
+                self._insert_document(document, len(events), stories[document.id])
+            rows = list({row[0]: row for _, events in fresh for row in map(mention_row, events)}.values())
             if rows:
-                self._insert_events(rows)
+                self._insert_mentions(rows)
+                blocks = sorted({row[-1] for row in rows})
+                self.con.execute("INSERT INTO dirty_blocks SELECT unnest(?::VARCHAR[])", [blocks])
+            self._insert_signatures(signatures)
             hits = [formula_row(h) for document, _ in fresh for h in (formulas or {}).get(document.id, [])]
             if hits:
                 self.con.executemany(
@@ -199,7 +151,336 @@ class Store:
         except Exception:
             self.con.execute("ROLLBACK")
             raise
-        return len(fresh), len(coded) - len(fresh), sum(len(events) for _, events in fresh), len(hits)
+        return len(fresh), len(coded) - len(fresh), len(rows), len(hits)
+
+    def _replaced(self, documents: list[Document]) -> list[str]:
+        """Stored documents that these new versions replace: same id, or same URL, other text."""
+        ids = [d.id for d in documents]
+        urls = [d.url for d in documents if d.url]
+        found = set()
+        marks = ", ".join("?" for _ in ids)
+        found |= {
+            r[0]
+            for r in self.con.execute(
+                f"SELECT doc_id FROM documents WHERE doc_id IN ({marks})", ids
+            ).fetchall()
+        }
+        if urls:
+            marks = ", ".join("?" for _ in urls)
+            found |= {
+                r[0]
+                for r in self.con.execute(
+                    f"SELECT doc_id FROM documents WHERE url IN ({marks})", urls
+                ).fetchall()
+            }
+        return sorted(found)
+
+    def _delete_documents(self, doc_ids: list[str]) -> None:
+        """Remove documents with everything derived from them (inside the caller's transaction)."""
+        if not doc_ids:
+            return
+        marks = ", ".join("?" for _ in doc_ids)
+        self.con.execute(
+            f"INSERT INTO dirty_blocks SELECT DISTINCT block FROM mentions WHERE doc_id IN ({marks})", doc_ids
+        )
+        for table in ("mentions", "formula_hits", "doc_bands", "doc_signatures", "documents"):
+            self.con.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks})", doc_ids)
+
+    def _stories(self, fresh, signatures) -> dict[str, tuple[str, float | None]]:
+        """Each new document's story: that of its most similar stored or earlier document, if any."""
+        from parley.dedup import neardup
+
+        bands = {doc_id: neardup.bands(sig) for doc_id, sig in signatures.items()}
+        stored: dict[str, tuple] = {}
+        self._bands = bands
+        probe_bands = [band for hashes in bands.values() for band in range(len(hashes))]
+        probe_hashes = [h for hashes in bands.values() for h in hashes]
+        if probe_hashes:
+            rows = self.con.execute(
+                "SELECT DISTINCT b.doc_id, d.story_id, s.signature FROM doc_bands b "
+                "JOIN (SELECT unnest(?::INTEGER[]) AS band, unnest(?::BIGINT[]) AS hash) p "
+                "ON b.band = p.band AND b.hash = p.hash "
+                "JOIN documents d ON d.doc_id = b.doc_id JOIN doc_signatures s ON s.doc_id = b.doc_id",
+                [probe_bands, probe_hashes],
+            ).fetchall()
+            stored = {doc_id: (story, sig) for doc_id, story, sig in rows}
+        index: dict[tuple[int, int], list[str]] = {}
+        for doc_id in stored:
+            for band, h in enumerate(neardup.bands(_array(stored[doc_id][1]))):
+                index.setdefault((band, h), []).append(doc_id)
+        stories: dict[str, tuple[str, float | None]] = {}
+        for document, _ in fresh:
+            doc_id = document.id
+            candidates = {c for band, h in enumerate(bands[doc_id]) for c in index.get((band, h), [])}
+            best = None
+            for other in sorted(candidates):
+                score = neardup.similarity(signatures[doc_id], _array(stored[other][1]))
+                if score >= neardup.THRESHOLD and (best is None or score > best[1]):
+                    best = (stored[other][0], score)
+            stories[doc_id] = best or (doc_id, None)
+            stored[doc_id] = (stories[doc_id][0], signatures[doc_id])
+            for band, h in enumerate(bands[doc_id]):
+                index.setdefault((band, h), []).append(doc_id)
+        return stories
+
+    def _insert_signatures(self, signatures) -> None:
+        """Signatures and LSH bands, each in one statement (DuckDB's executemany is slow)."""
+        ids = list(signatures)
+        self.con.execute(
+            "INSERT INTO doc_signatures SELECT unnest(?::VARCHAR[]), unnest(?::UINTEGER[][])",
+            [ids, [[int(v) for v in signatures[doc_id]] for doc_id in ids]],
+        )
+        bands = self._bands
+        self.con.execute(
+            "INSERT INTO doc_bands SELECT unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::BIGINT[])",
+            [
+                [doc_id for doc_id in ids for _ in bands[doc_id]],
+                [band for doc_id in ids for band in range(len(bands[doc_id]))],
+                [h for doc_id in ids for h in bands[doc_id]],
+            ],
+        )
+
+    def _insert_document(self, document: Document, n_events: int, story=(None, None)) -> None:
+        self.con.execute(
+            "INSERT INTO documents (doc_id, text, title, url, published, lang, source, n_events, issuer, "
+            "publisher, content_hash, story_id, story_similarity) "
+            f"VALUES ({', '.join('?' * 13)})",
+            [
+                document.id,
+                document.text,
+                document.title,
+                document.url,
+                document.published,
+                document.lang,
+                document.source,
+                n_events,
+                document.issuer,
+                document.publisher,
+                content_hash(document.text),
+                story[0] or document.id,
+                story[1],
+            ],
+        )
+
+    def _insert_mentions(self, rows: list[tuple]) -> None:
+        columns = [*MENTION_COLUMNS, "block"]
+        marks = ", ".join("?" for _ in columns)
+        self.con.executemany(f"INSERT INTO mentions ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def sync_actors(self, actors: Iterable) -> None:
+        """Replace the actors table with the knowledge base in use."""
+        rows = [(a.id, a.kind, a.name, a.country, a.sector, a.cameo, a.wikidata, a.parent) for a in actors]
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("DELETE FROM actors")
+        self.con.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.con.execute("COMMIT")
+
+    # ---------------------------------------------------------------- canonical events
+    def dirty(self) -> bool:
+        if self.schema_version() < 3:
+            return False
+        return bool(self.con.execute("SELECT 1 FROM dirty_blocks LIMIT 1").fetchone())
+
+    def regroup(self) -> int:
+        """Relink the mentions of every dirty block to canonical events; returns the blocks done."""
+        from parley.dedup import Mention, group
+        from parley.exports.gdelt import gdelt_id
+
+        if self.read_only or not self.dirty():
+            return 0
+        started = time.perf_counter()
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE regroup_blocks AS SELECT DISTINCT block FROM dirty_blocks"
+            )
+            rows = self.con.execute(
+                "SELECT m.event_key, m.block, m.doc_id, m.char_start, m.quote, m.date, m.date_precision, "
+                "m.date_text IS NOT NULL, d.published, d.story_id, m.source_sector, m.target_sector "
+                "FROM mentions m "
+                "JOIN documents d USING (doc_id) WHERE m.block IN (SELECT block FROM regroup_blocks)"
+            ).fetchall()
+            links = group([Mention(*row) for row in rows])
+            anchors = {link.event_id for link in links.values()}
+            keys = list(links)
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE links AS SELECT unnest(?::VARCHAR[]) AS event_key, "
+                "unnest(?::VARCHAR[]) AS event_id, unnest(?::VARCHAR[]) AS link, "
+                "unnest(?::BOOLEAN[]) AS background, unnest(?::BOOLEAN[]) AS anchor, "
+                "unnest(?::BIGINT[]) AS gdelt_id",
+                [
+                    keys,
+                    [links[k].event_id for k in keys],
+                    [links[k].reason for k in keys],
+                    [links[k].background for k in keys],
+                    [links[k].reason.startswith("first report") for k in keys],
+                    [gdelt_id(links[k].event_id) for k in keys],
+                ],
+            )
+            self.con.execute("DELETE FROM events WHERE block IN (SELECT block FROM regroup_blocks)")
+            self.con.execute(
+                "UPDATE mentions SET event_id = l.event_id, link = l.link, background = l.background, "
+                "anchor = l.anchor FROM links l WHERE mentions.event_key = l.event_key"
+            )
+            columns = ", ".join(f"m.{c}" for c in MENTION_COLUMNS[1:])
+            self.con.execute(
+                f"""INSERT INTO events
+                SELECT m.event_id, l.gdelt_id, m.block, {columns},
+                    a.mentions, a.articles, a.sources, a.stories, a.first_reported, a.last_reported,
+                    a.url, a.date_added
+                FROM mentions m JOIN links l ON l.event_key = m.event_key AND l.anchor
+                JOIN (
+                    SELECT m2.event_id, count(*) AS mentions, count(DISTINCT m2.doc_id) AS articles,
+                        count(DISTINCT coalesce(d.publisher,
+                            nullif(regexp_extract(d.url, '^[a-zA-Z]+://(?:www\\.)?([^/]+)', 1), ''),
+                            d.doc_id)) AS sources,
+                        count(DISTINCT d.story_id) AS stories,
+                        min(d.published) AS first_reported, max(d.published) AS last_reported,
+                        arg_min(d.url, coalesce(d.published, DATE '9999-12-31')) AS url,
+                        min(d.ingested_at) AS date_added
+                    FROM mentions m2 JOIN documents d USING (doc_id)
+                    WHERE m2.block IN (SELECT block FROM regroup_blocks)
+                    GROUP BY m2.event_id
+                ) a ON a.event_id = m.event_id"""
+            )
+            self.con.execute("DELETE FROM dirty_blocks WHERE block IN (SELECT block FROM regroup_blocks)")
+            self.con.execute("DROP TABLE links")
+            self.con.execute("DROP TABLE regroup_blocks")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        self.timings["grouping"] += time.perf_counter() - started
+        return len(anchors)
+
+    # ---------------------------------------------------------------- reads
+    def _fresh(self) -> None:
+        if not self.read_only:
+            self.regroup()
+
+    @staticmethod
+    def _filters(dyad, event_type, since, until, prefix: str = "") -> tuple[str, list]:
+        where, params = [], []
+        if dyad:
+            where.append(f"{prefix}source_country = ? AND {prefix}target_country = ?")
+            params += list(dyad)
+        if event_type:
+            where.append(f"{prefix}event_type = ?")
+            params.append(event_type.upper())
+        if since:
+            where.append(f"{prefix}date >= ?")
+            params.append(since)
+        if until:
+            where.append(f"{prefix}date <= ?")
+            params.append(until)
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def events(
+        self,
+        dyad: tuple[str, str] | None = None,
+        event_type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> Iterator[dict]:
+        """Canonical events in the contract's shape plus their id, counts and report dates."""
+        self._fresh()
+        self._require(3)
+        where, params = self._filters(dyad, event_type, since, until)
+        return self._canonical(where + " ORDER BY date NULLS LAST, event_id", params)
+
+    def all_events(
+        self,
+        origin: str | None = None,
+        dyad: tuple[str, str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> Iterator[dict]:
+        """Parley's canonical events and imported GDELT events side by side (the all_events view)."""
+        self._fresh()
+        self._require(3)
+        where, params = self._filters(dyad, None, since, until)
+        if origin:
+            where = (where + " AND " if where else " WHERE ") + "origin = ?"
+            params.append(origin)
+        cursor = self.con.execute(
+            f"SELECT * FROM all_events{where} ORDER BY date NULLS LAST, origin, id", params
+        )
+        names = [c[0] for c in cursor.description]
+        while batch := cursor.fetchmany(1000):
+            for row in batch:
+                record = dict(zip(names, row, strict=True))
+                record["date"] = record["date"].isoformat() if record["date"] else None
+                yield record
+
+    def event(self, event_id: str) -> dict | None:
+        """One canonical event by id, or None."""
+        self._fresh()
+        self._require(3)
+        return next(self._canonical(" WHERE event_id = ?", [event_id]), None)
+
+    def _canonical(self, tail: str, params: list) -> Iterator[dict]:
+        columns = ["event_id", *MENTION_COLUMNS[1:], *CANONICAL_EXTRA[1:]]
+        cursor = self.con.execute(f"SELECT {', '.join(columns)} FROM events{tail}", params)
+        while batch := cursor.fetchmany(1000):
+            for row in batch:
+                record = dict(zip(columns, row, strict=True))
+                out = row_to_event_dict(record)
+                out["event_id"] = record["event_id"]
+                for key in ("mentions", "sources", "articles"):
+                    out[key] = record[key]
+                for key in ("first_reported", "last_reported"):
+                    out[key] = record[key].isoformat() if record[key] else None
+                yield out
+
+    def mentions(
+        self,
+        event_id: str | None = None,
+        dyad: tuple[str, str] | None = None,
+        event_type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> Iterator[dict]:
+        """Mentions with their provenance: the shape of `parley code` plus event_id, url, title..."""
+        self._fresh()
+        self._require(3)
+        where, params = self._filters(dyad, event_type, since, until, prefix="m.")
+        if event_id is not None:
+            where = (where + " AND " if where else " WHERE ") + "m.event_id = ?"
+            params.append(event_id)
+        extra = ["event_id", "link", "background"]
+        docs = ["url", "title", "publisher", "published"]
+        selected = ", ".join(["m." + c for c in MENTION_COLUMNS + extra] + ["d." + c for c in docs])
+        sql = (
+            f"SELECT {selected} FROM mentions m JOIN documents d USING (doc_id){where} "
+            "ORDER BY d.published NULLS LAST, m.doc_id, m.char_start, m.event_type, "
+            "m.source_actor_id, m.target_actor_id"
+        )
+        names = MENTION_COLUMNS + extra + docs
+        cursor = self.con.execute(sql, params)
+        while batch := cursor.fetchmany(1000):
+            for row in batch:
+                record = dict(zip(names, row, strict=True))
+                out = row_to_event_dict(record)
+                out["event_id"] = record["event_id"]
+                out["url"] = record["url"]
+                out["title"] = record["title"]
+                out["publisher"] = record["publisher"]
+                out["published"] = record["published"].isoformat() if record["published"] else None
+                out["background"] = bool(record["background"])
+                out["link"] = record["link"]
+                yield out
+
+    def counts(self) -> dict[str, int]:
+        self._fresh()
+        tables = (
+            ("documents", "mentions", "events", "actors")
+            if self.schema_version() >= 3
+            else ("documents", "events", "actors")
+        )
+        return {table: self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        return self.con.execute(sql, params or []).fetchall()
 
     def formula_documents(self) -> list[tuple[Document, list[dict]]]:
         """Every stored document (without its text) with its stored formula hits, for `series --db`."""
@@ -219,74 +500,11 @@ class Store:
             for doc_id, published, source in documents
         ]
 
-    def _insert_document(self, document: Document, n_events: int) -> None:
-        self.con.execute(
-            "INSERT INTO documents (doc_id, text, title, url, published, lang, source, n_events, issuer) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                document.id,
-                document.text,
-                document.title,
-                document.url,
-                document.published,
-                document.lang,
-                document.source,
-                n_events,
-                document.issuer,
-            ],
-        )
 
-    def _insert_events(self, rows: list[tuple]) -> None:
-        marks = ", ".join("?" for _ in EVENT_COLUMNS)
-        self.con.executemany(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks})", rows)
+def _array(values):
+    import numpy as np
 
-    def sync_actors(self, actors: Iterable) -> None:
-        """Replace the actors table with the knowledge base in use."""
-        rows = [(a.id, a.kind, a.name, a.country, a.sector, a.cameo, a.wikidata, a.parent) for a in actors]
-        self.con.execute("BEGIN TRANSACTION")
-        self.con.execute("DELETE FROM actors")
-        self.con.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        self.con.execute("COMMIT")
-
-    # ---------------------------------------------------------------- reads
-    def events(
-        self,
-        dyad: tuple[str, str] | None = None,
-        event_type: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-    ) -> Iterator[dict]:
-        """Stored events in the contract's shape, filtered, in document and offset order."""
-        where, params = [], []
-        if dyad:
-            where.append("source_country = ? AND target_country = ?")
-            params += list(dyad)
-        if event_type:
-            where.append("event_type = ?")
-            params.append(event_type.upper())
-        if since:
-            where.append("date >= ?")
-            params.append(since)
-        if until:
-            where.append("date <= ?")
-            params.append(until)
-        sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY doc_id, char_start, event_type, source_actor_id, target_actor_id"
-        cursor = self.con.execute(sql, params)
-        while batch := cursor.fetchmany(1000):
-            for row in batch:
-                yield row_to_event_dict(dict(zip(EVENT_COLUMNS, row, strict=True)))
-
-    def counts(self) -> dict[str, int]:
-        return {
-            table: self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("documents", "events", "actors")
-        }
-
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        return self.con.execute(sql, params or []).fetchall()
+    return np.asarray(values, dtype=np.uint64)
 
 
 def formula_row(hit) -> tuple:
@@ -309,10 +527,12 @@ def formula_row(hit) -> tuple:
     )
 
 
-def event_row(event: Event) -> tuple:
-    """An Event as a row of the events table."""
+def mention_row(event: Event) -> tuple:
+    """An Event as a row of the mentions table (its columns, then its block)."""
+    from parley.dedup import block_of
+
     record = event.to_dict()
-    values = [event.key] + [record[c] for c in EVENT_COLUMNS[1:13]]
+    values = [event.key] + [record[c] for c in MENTION_COLUMNS[1:13]]
     for side in ("source", "target"):
         ref = record[side] or {}
         values += [ref.get(f) for f in ACTOR_FIELDS]
@@ -323,7 +543,12 @@ def event_row(event: Event) -> tuple:
         record["confidence"],
         record["rule"],
     ]
+    target = event.target
+    values.append(block_of(event.source.country, target.country if target else None, event.event_type))
     return tuple(values)
+
+
+event_row = mention_row  # the foundation's name
 
 
 def row_to_event_dict(row: dict) -> dict:
@@ -334,7 +559,7 @@ def row_to_event_dict(row: dict) -> dict:
             return None
         return {f: row[f"{prefix}_{f}"] for f in ACTOR_FIELDS}
 
-    record = Event(
+    return Event(
         doc_id=row["doc_id"],
         sentence=row["sentence"],
         char_start=row["char_start"],
@@ -355,7 +580,6 @@ def row_to_event_dict(row: dict) -> dict:
         confidence=row["confidence"],
         rule=row["rule"],
     ).to_dict()
-    return record
 
 
 def dumps(record: dict) -> str:

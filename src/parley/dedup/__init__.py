@@ -1,0 +1,277 @@
+"""One record per real-world event: linking mentions into canonical events.
+
+Every coded event found in a document is a *mention*. Mentions that describe the same real-world
+event share a canonical *event*. The signals, in order:
+
+1. **Block and sectors.** Only mentions with the same source and target countries and the same
+   PLOVER type are compared (the block ``USA|PRK|CONSULT``), and only when their sectors agree:
+   the same sector, or two organs of the state (government, military, police, intelligence: "Israel
+   struck Iran" and "the Israeli military struck Iran" are one event, while rebels and the
+   government they fight are not).
+2. **Date window.** Each mention's date becomes a window by its precision: a day is itself, a week
+   seven days, a month or year the whole period. A mention dated only by its document (no date in
+   its clause) happened on the day of publication or the day before. Meetings (CONSULT) get a day
+   of slack on each side, since visits and summits run over several days. Two mentions can be linked
+   only when their windows overlap; a cluster keeps the intersection of its members' windows, so
+   two reports on different days never meet, while "in February 2019" in a later article finds the summit of
+   27 February.
+3. **Story.** Syndicated copies and light rewrites (near-duplicate documents, see ``neardup``) belong to
+   one story; a mention from the same story as a cluster member links even when its date reads
+   differently ("yesterday" in a copy printed a day later).
+4. **Quote similarity** (Jaccard over content words) picks between candidates.
+
+The grouping is a function of the set of mentions in a block, not of the order they arrived in:
+mentions are visited precise ones first, then by date and publication, and each joins the best
+compatible cluster or starts one. Each link records why it was made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_left, bisect_right
+from calendar import monthrange
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+PRECISION_RANK = {"day": 0, "reported": 1, "week": 2, "month": 3, "year": 4}
+REPORTED_DAYS = 3  # an undated report describes the day of publication or the day before
+MEETING_DAYS = timedelta(days=1)  # slack on each side of a dated meeting (CONSULT)
+SAMPLE = 50  # wordings kept per cluster for quote similarity
+BACKGROUND_DAYS = 7  # a mention whose window ends this long before publication looks back in time
+
+_WORD = re.compile(r"[^\W\d_]{3,}|\d{4}")
+_STOP = frozenset(
+    "the and for with that this from its their his her has have had was were are been will would "
+    "said says say also after over into about than but not who which on".split()
+)
+
+
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY"})
+
+
+def block_of(source_country, target_country, event_type) -> str:
+    """The blocking key: both actors' countries and the event type."""
+    return "|".join(p or "" for p in (source_country, target_country, event_type))
+
+
+def sectors_agree(a: str | None, b: str | None) -> bool:
+    """Who acted: the same sector, no sector on one side, or two organs of the state."""
+    return a == b or not a or not b or (a in STATE_SECTORS and b in STATE_SECTORS)
+
+
+def targets_agree(a: str | None, b: str | None) -> bool:
+    """Who it was done to is looser: a state and something in it ("sanctions on Venezuela" and
+    "sanctions on PDVSA" on the same day are one package); only two different non-state sectors
+    (rebels, businesses, civilians...) keep mentions apart."""
+    return sectors_agree(a, b) or a in STATE_SECTORS or b in STATE_SECTORS
+
+
+@dataclass
+class Mention:
+    """What the grouping needs to know about one mention."""
+
+    key: str
+    block: str
+    doc_id: str
+    char_start: int
+    quote: str
+    date: date | None
+    precision: str | None
+    dated_in_text: bool
+    published: date | None
+    story: str | None
+    source_sector: str | None = None
+    target_sector: str | None = None
+    window: tuple[date, date] | None = None
+    rank: int = 5
+    words: frozenset = frozenset()
+
+    def __post_init__(self):
+        self.window, self.rank = window_of(self.date, self.precision, self.dated_in_text)
+        if self.window and self.published and self.window[0] <= self.published < self.window[1]:
+            self.window = (self.window[0], self.published)  # "this week", "this month": not after the report
+        if self.window and self.rank <= 1 and self.block.endswith("|CONSULT"):
+            # visits and summits run over days: Tuesday's arrival and Wednesday's talks are one visit
+            self.window = (self.window[0] - MEETING_DAYS, self.window[1] + MEETING_DAYS)
+        self.words = frozenset(w for w in _WORD.findall(self.quote.lower()) if w not in _STOP)
+
+    @property
+    def background(self) -> bool:
+        """Reported well after it happened: "the Hanoi summit in February 2019" in a 2021 article."""
+        if self.window is None or self.published is None:
+            return False
+        return self.window[1] < self.published - timedelta(days=BACKGROUND_DAYS)
+
+
+def window_of(when: date | None, precision: str | None, dated_in_text: bool) -> tuple:
+    """((first day, last day), rank) of the period a mention's date stands for."""
+    if when is None:
+        return None, 5
+    if not dated_in_text:
+        return (when - timedelta(days=REPORTED_DAYS), when), PRECISION_RANK["reported"]
+    if precision == "year":
+        return (date(when.year, 1, 1), date(when.year, 12, 31)), PRECISION_RANK["year"]
+    if precision == "month":
+        last = monthrange(when.year, when.month)[1]
+        return (date(when.year, when.month, 1), date(when.year, when.month, last)), PRECISION_RANK["month"]
+    if precision == "week":
+        return (when, when + timedelta(days=6)), PRECISION_RANK["week"]
+    return (when, when), PRECISION_RANK["day"]
+
+
+@dataclass
+class Link:
+    """The event a mention belongs to, and why."""
+
+    event_id: str
+    reason: str
+    background: bool
+
+
+@dataclass
+class Cluster:
+    members: list[Mention] = field(default_factory=list)
+    window: tuple[date, date] | None = None
+    stories: set = field(default_factory=set)
+    wordings: list = field(default_factory=list)  # distinct quote word sets, the first SAMPLE of them
+
+    @property
+    def anchor(self) -> Mention:
+        return self.members[0]
+
+    def add(self, mention: Mention) -> None:
+        self.members.append(mention)
+        if mention.story:
+            self.stories.add(mention.story)
+        if len(self.wordings) < SAMPLE and mention.words not in self.wordings:
+            self.wordings.append(mention.words)
+        if mention.window is None:
+            return
+        if self.window is None:
+            self.window = mention.window
+            return
+        low, high = max(self.window[0], mention.window[0]), min(self.window[1], mention.window[1])
+        if low <= high:  # a same-story member may sit outside the window; it does not narrow it
+            self.window = (low, high)
+
+    def similarity(self, words: frozenset) -> float:
+        """The best quote similarity of a mention to any member's wording."""
+        return max((similarity(words, w) for w in self.wordings), default=0.0)
+
+
+def similarity(a: frozenset | set, b: frozenset | set) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def event_id_of(anchor_key: str) -> str:
+    return "ev" + hashlib.sha256(anchor_key.encode()).hexdigest()[:16]
+
+
+def _order(m: Mention):
+    start = m.window[0] if m.window else date.max
+    return (m.rank, start, m.published or date.max, m.doc_id, m.char_start, m.key)
+
+
+def group(mentions: list[Mention]) -> dict[str, Link]:
+    """Link the mentions of one block (or several) to canonical events: {mention key: Link}."""
+    by_block: dict[str, list[Mention]] = {}
+    for m in mentions:
+        by_block.setdefault(m.block, []).append(m)
+    links: dict[str, Link] = {}
+    for block in sorted(by_block):
+        for cluster in _cluster(sorted(by_block[block], key=_order)):
+            _explain(cluster, links)
+    return links
+
+
+def _cluster(ordered: list[Mention]) -> list[Cluster]:
+    clusters: list[Cluster] = []
+    starts: list[date] = []  # clusters with a window, kept sorted by window start for range look-up
+    dated: list[Cluster] = []
+    by_story: dict[str, list[Cluster]] = {}
+    widest = timedelta(days=0)
+    for m in ordered:
+        candidates: dict[int, Cluster] = {}
+        for story_cluster in by_story.get(m.story or "", []):
+            candidates[id(story_cluster)] = story_cluster
+        if m.window is not None:
+            lo = bisect_left(starts, m.window[0] - widest)
+            hi = bisect_right(starts, m.window[1])
+            for c in dated[lo:hi]:
+                if c.window[0] <= m.window[1] and m.window[0] <= c.window[1]:
+                    candidates[id(c)] = c
+        best = _best(m, candidates.values())
+        if best is None:
+            best = Cluster()
+            clusters.append(best)
+            best.add(m)
+            if best.window is not None:
+                at = bisect_right(starts, best.window[0])
+                starts.insert(at, best.window[0])
+                dated.insert(at, best)
+                widest = max(widest, best.window[1] - best.window[0])
+        else:
+            best.add(m)
+        if m.story:
+            stories = by_story.setdefault(m.story, [])
+            if best not in stories:
+                stories.append(best)
+    return clusters
+
+
+def _best(m: Mention, candidates) -> Cluster | None:
+    scored = []
+    for c in candidates:
+        anchor = c.anchor
+        if not (
+            sectors_agree(m.source_sector, anchor.source_sector)
+            and targets_agree(m.target_sector, anchor.target_sector)
+        ):
+            continue
+        same_story = bool(m.story and m.story in c.stories)
+        if m.window is None and not same_story:
+            continue  # no date at all: only a copy of the same story can be placed
+        score = round(c.similarity(m.words) + (1.0 if same_story else 0.0), 6)
+        distance = abs((c.window[1] - m.window[1]).days) if c.window and m.window else 0
+        # best wording first; then the more reported event (a look back names the notable one);
+        # then the nearer date
+        scored.append((-score, -len(c.members), distance, _order(c.anchor), c))
+    if not scored:
+        return None
+    scored.sort(key=lambda item: item[:4])
+    return scored[0][4]
+
+
+def _explain(cluster: Cluster, links: dict[str, Link]) -> None:
+    anchor = cluster.anchor
+    event_id = event_id_of(anchor.key)
+    for m in cluster.members:
+        if m is anchor:
+            reason = f"first report: {_when(m)}"
+        else:
+            sectors = f"{m.source_sector or '-'}/{m.target_sector or '-'}"
+            parts = [f"same countries and type ({m.block}), sectors {sectors}"]
+            if m.window and cluster.window:
+                parts.append(f"date {_when(m)} overlaps the event's {_span(cluster.window)}")
+            twin = next((o for o in cluster.members if o is not m and o.story == m.story and m.story), None)
+            if twin is not None:
+                parts.append(f"same story as document {twin.doc_id}")
+            best = max((similarity(m.words, o.words) for o in cluster.members if o is not m), default=0.0)
+            parts.append(f"quote similarity {best:.2f}")
+            reason = "; ".join(parts)
+        links[m.key] = Link(event_id, reason, m.background)
+
+
+def _when(m: Mention) -> str:
+    if m.window is None:
+        return "undated"
+    label = {0: "day", 1: "reported", 2: "week", 3: "month", 4: "year"}[m.rank]
+    return f"{_span(m.window)} ({label})"
+
+
+def _span(window: tuple[date, date]) -> str:
+    a, b = window
+    return a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}"
