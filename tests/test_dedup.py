@@ -143,10 +143,11 @@ def _grouping(store):
     return sorted(sorted(g) for g in groups.values())
 
 
-def test_dedup_updated_document_replaces_its_mentions(tmp_path, parley):
+@pytest.mark.parametrize("key", ["url", "id"])
+def test_dedup_updated_document_replaces_its_mentions(tmp_path, parley, key):
     path = tmp_path / "v.jsonl"
-    first = {
-        "url": "https://wire.example/x",
+    first = {"id": "story-1"} if key == "id" else {"url": "https://wire.example/x"}
+    first = first | {
         "date": "2019-02-28",
         "text": "Donald Trump met Kim Jong Un on Wednesday.",
     }
@@ -158,7 +159,7 @@ def test_dedup_updated_document_replaces_its_mentions(tmp_path, parley):
         report = service.ingest([str(path)], store, parley=parley)
         replaced = (store.counts(), _grouping(store), {m["quote"] for m in store.mentions()})
     fresh_path = tmp_path / "fresh.jsonl"
-    fresh_path.write_text(json.dumps(second) + "\n", encoding="utf-8")
+    fresh_path.write_text(json.dumps(second) + "\n", encoding="utf-8")  # the new version alone
     with Store(tmp_path / "fresh.duckdb") as fresh:
         service.ingest([str(fresh_path)], fresh, parley=parley)
         expected = (fresh.counts(), _grouping(fresh), {m["quote"] for m in fresh.mentions()})

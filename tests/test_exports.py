@@ -270,9 +270,10 @@ def test_cli_export_import_and_mentions(filled, tmp_path):
     assert bad.exit_code == 1 and "P018" in bad.stderr and "line 1" in bad.stderr
     plain = tmp_path / "plain.tsv"
     runner.invoke(app, ["export", "--db", str(db), "--format", "gdelt", "--out", str(plain)])
-    good = runner.invoke(app, ["import", "--db", str(other), str(plain)])
+    third = tmp_path / "third.duckdb"
+    good = runner.invoke(app, ["import", "--db", str(third), str(plain)])
     assert good.exit_code == 0 and f"imported {len(events)} GDELT events" in good.stderr
-    both = runner.invoke(app, ["events", "--db", str(other), "--with-gdelt"])
+    both = runner.invoke(app, ["events", "--db", str(third), "--with-gdelt"])
     rows = [json.loads(line) for line in both.stdout.splitlines()]
     assert len(rows) == len(events) and {r["origin"] for r in rows} == {"gdelt"}
     event_id = next(iter(events))

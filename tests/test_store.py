@@ -159,3 +159,38 @@ def test_store_a_document_the_coder_fails_on_is_reported_and_the_rest_stored(
         report = service.ingest([str(corpus)], store, parley=parley)
         assert report.stored == 2 and [e.code for e in report.errors] == ["P014"]
         assert "d2" in str(report.errors[0]) and "docs.jsonl:2" in str(report.errors[0])
+
+
+def test_store_migrates_a_version_2_file(tmp_path, parley):
+    """A file written before mentions and canonical events existed keeps its rows and gains events."""
+    from parley.pipeline import code_documents
+    from parley.store.schema import MENTION_COLUMNS, MIGRATIONS
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER)")
+    for version in (1, 2):
+        for statement in MIGRATIONS[version]:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?)", [version])
+    document = Document(
+        text="North Korea criticized the United States on Monday.", published=date(2021, 5, 31)
+    )
+    [coded] = list(code_documents([document], parley=parley))
+    con.execute(
+        "INSERT INTO documents (doc_id, text, published, n_events) VALUES (?, ?, ?, ?)",
+        [document.id, document.text, document.published, len(coded.events)],
+    )
+    from parley.store import mention_row
+
+    rows = [mention_row(e)[: len(MENTION_COLUMNS)] for e in coded.events]
+    con.executemany(f"INSERT INTO events VALUES ({', '.join('?' * len(MENTION_COLUMNS))})", rows)
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        events = list(store.events())
+        mentions = list(store.mentions())
+        stories = store.query("SELECT story_id, content_hash FROM documents")
+    assert len(mentions) == len(coded.events) and events
+    assert {m["event_id"] for m in mentions} == {e["event_id"] for e in events}
+    assert stories == [(document.id, document.id)]  # the content hash is the SHA-256 prefix, as ids are

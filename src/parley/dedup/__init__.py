@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 PRECISION_RANK = {"day": 0, "reported": 1, "week": 2, "month": 3, "year": 4}
-REPORTED_DAYS = 3  # an undated report describes the day of publication or the day before
+REPORTED_DAYS = 1  # an undated report describes the day of publication or the day before
 MEETING_DAYS = timedelta(days=1)  # slack on each side of a dated meeting (CONSULT)
 SAMPLE = 50  # wordings kept per cluster for quote similarity
 BACKGROUND_DAYS = 7  # a mention whose window ends this long before publication looks back in time

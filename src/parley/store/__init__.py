@@ -102,6 +102,16 @@ class Store:
         ).fetchone()
         return bool(row) and row[0] in (None, content_hash(document.text))
 
+    def _current(self, texts: dict[str, str]) -> set[str]:
+        """The ids among these that are stored with this very text."""
+        if not texts:
+            return set()
+        rows = self.con.execute(
+            "SELECT doc_id, content_hash FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(texts)],
+        ).fetchall()
+        return {doc_id for doc_id, stored in rows if stored in (None, content_hash(texts[doc_id]))}
+
     def add_document(self, document: Document, events: list[Event]) -> bool:
         """Store one document with its events atomically; False if it was already stored."""
         stored, *_ = self.add_batch([(document, events)])
@@ -117,9 +127,10 @@ class Store:
         brought up to date by ``regroup``."""
         from parley.dedup import neardup
 
+        current = self._current({document.id: document.text for document, _ in coded})
         fresh, seen = [], set()
         for document, events in coded:
-            if document.id in seen or self.is_current(document):
+            if document.id in seen or document.id in current:
                 continue
             seen.add(document.id)
             fresh.append((document, events))
@@ -134,8 +145,7 @@ class Store:
             started = time.perf_counter()
             stories = self._stories(fresh, signatures)
             self.timings["near-duplicates"] += time.perf_counter() - started
-            for document, events in fresh:
-                self._insert_document(document, len(events), stories[document.id])
+            self._insert_documents(fresh, stories)
             rows = list({row[0]: row for _, events in fresh for row in map(mention_row, events)}.values())
             if rows:
                 self._insert_mentions(rows)
@@ -144,9 +154,7 @@ class Store:
             self._insert_signatures(signatures)
             hits = [formula_row(h) for document, _ in fresh for h in (formulas or {}).get(document.id, [])]
             if hits:
-                self.con.executemany(
-                    f"INSERT INTO formula_hits VALUES ({', '.join('?' for _ in hits[0])})", hits
-                )
+                self._insert_columns("formula_hits", FORMULA_COLUMNS, hits)
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -191,29 +199,32 @@ class Store:
         from parley.dedup import neardup
 
         bands = {doc_id: neardup.bands(sig) for doc_id, sig in signatures.items()}
-        stored: dict[str, tuple] = {}
         self._bands = bands
-        probe_bands = [band for hashes in bands.values() for band in range(len(hashes))]
-        probe_hashes = [h for hashes in bands.values() for h in hashes]
-        if probe_hashes:
-            rows = self.con.execute(
-                "SELECT DISTINCT b.doc_id, d.story_id, s.signature FROM doc_bands b "
-                "JOIN (SELECT unnest(?::INTEGER[]) AS band, unnest(?::BIGINT[]) AS hash) p "
-                "ON b.band = p.band AND b.hash = p.hash "
-                "JOIN documents d ON d.doc_id = b.doc_id JOIN doc_signatures s ON s.doc_id = b.doc_id",
-                [probe_bands, probe_hashes],
-            ).fetchall()
-            stored = {doc_id: (story, sig) for doc_id, story, sig in rows}
-        index: dict[tuple[int, int], list[str]] = {}
-        for doc_id in stored:
-            for band, h in enumerate(neardup.bands(_array(stored[doc_id][1]))):
-                index.setdefault((band, h), []).append(doc_id)
+        ids = list(bands)
+        stored: dict[str, tuple] = {}  # candidate doc id -> (story, signature)
+        candidates: dict[str, set] = {doc_id: set() for doc_id in ids}
+        rows = self.con.execute(
+            "SELECT DISTINCT p.probe, b.doc_id, d.story_id, s.signature FROM doc_bands b "
+            "JOIN (SELECT unnest(?::VARCHAR[]) AS probe, unnest(?::INTEGER[]) AS band, "
+            "unnest(?::BIGINT[]) AS hash) p ON b.band = p.band AND b.hash = p.hash "
+            "JOIN documents d ON d.doc_id = b.doc_id JOIN doc_signatures s ON s.doc_id = b.doc_id",
+            [
+                [doc_id for doc_id in ids for _ in bands[doc_id]],
+                [band for doc_id in ids for band in range(len(bands[doc_id]))],
+                [h for doc_id in ids for h in bands[doc_id]],
+            ],
+        ).fetchall()
+        for probe, doc_id, story, sig in rows:
+            candidates[probe].add(doc_id)
+            stored[doc_id] = (story, sig)
+        index: dict[tuple[int, int], list[str]] = {}  # bands of this batch's earlier documents
         stories: dict[str, tuple[str, float | None]] = {}
-        for document, _ in fresh:
-            doc_id = document.id
-            candidates = {c for band, h in enumerate(bands[doc_id]) for c in index.get((band, h), [])}
+        for doc_id in ids:
+            found = candidates[doc_id] | {
+                c for band, h in enumerate(bands[doc_id]) for c in index.get((band, h), [])
+            }
             best = None
-            for other in sorted(candidates):
+            for other in sorted(found):
                 score = neardup.similarity(signatures[doc_id], _array(stored[other][1]))
                 if score >= neardup.THRESHOLD and (best is None or score > best[1]):
                     best = (stored[other][0], score)
@@ -240,32 +251,52 @@ class Store:
             ],
         )
 
-    def _insert_document(self, document: Document, n_events: int, story=(None, None)) -> None:
-        self.con.execute(
-            "INSERT INTO documents (doc_id, text, title, url, published, lang, source, n_events, issuer, "
-            "publisher, content_hash, story_id, story_similarity) "
-            f"VALUES ({', '.join('?' * 13)})",
-            [
-                document.id,
-                document.text,
-                document.title,
-                document.url,
-                document.published,
-                document.lang,
-                document.source,
-                n_events,
-                document.issuer,
-                document.publisher,
-                content_hash(document.text),
-                story[0] or document.id,
-                story[1],
-            ],
-        )
+    def _insert_documents(self, fresh, stories) -> None:
+        columns = [
+            "doc_id", "text", "title", "url", "published", "lang", "source", "n_events", "issuer",
+            "publisher", "content_hash", "story_id", "story_similarity",
+        ]  # fmt: skip
+        rows = [
+            (
+                d.id,
+                d.text,
+                d.title,
+                d.url,
+                d.published,
+                d.lang,
+                d.source,
+                len(events),
+                d.issuer,
+                d.publisher,
+                content_hash(d.text),
+                stories[d.id][0] or d.id,
+                stories[d.id][1],
+            )  # fmt: skip
+            for d, events in fresh
+        ]
+        self._insert_columns("documents", columns, rows)
 
     def _insert_mentions(self, rows: list[tuple]) -> None:
-        columns = [*MENTION_COLUMNS, "block"]
-        marks = ", ".join("?" for _ in columns)
-        self.con.executemany(f"INSERT INTO mentions ({', '.join(columns)}) VALUES ({marks})", rows)
+        self._insert_columns("mentions", [*MENTION_COLUMNS, "block"], rows)
+
+    def _insert_columns(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        """Insert rows as one statement of column lists: DuckDB's executemany runs a statement per
+        row, which costs more than the parse on a large batch."""
+        types = self._column_types(table)
+        selects = ", ".join(f"unnest(?::{types[c]}[]) AS {c}" for c in columns)
+        values = [list(column) for column in zip(*rows, strict=True)]
+        self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {selects}", values)
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        cache = self.__dict__.setdefault("_types", {})
+        if table not in cache:
+            cache[table] = dict(
+                self.con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+                    [table],
+                ).fetchall()
+            )
+        return cache[table]
 
     def sync_actors(self, actors: Iterable) -> None:
         """Replace the actors table with the knowledge base in use."""
@@ -505,6 +536,12 @@ def _array(values):
     import numpy as np
 
     return np.asarray(values, dtype=np.uint64)
+
+
+FORMULA_COLUMNS = [
+    "doc_id", "char_start", "char_end", "formula_id", "label", "category", "lang", "text", "status",
+    "quoted", "speaker_actor_id", "speaker_name", "speaker_country", "implies",
+]  # fmt: skip
 
 
 def formula_row(hit) -> tuple:
