@@ -33,6 +33,10 @@ ANCHOR = date(2021, 5, 27)  # a Thursday
         ("three days ago", date(2021, 5, 24), "day"),
         ("2021-04-28", date(2021, 4, 28), "day"),
         ("last week", date(2021, 5, 17), "week"),
+        ("over the weekend", date(2021, 5, 22), "week"),
+        ("after the 2010 raid", date(2010, 1, 1), "year"),
+        ("Russia's 2022 invasion", date(2022, 1, 1), "year"),
+        ("since June 2017, when the ties were cut", date(2017, 6, 1), "month"),
     ],
 )
 def test_dates_resolve_against_the_anchor(text, value, precision):
@@ -77,3 +81,32 @@ def test_dates_invalid_calendar_dates_are_ignored(text):
 )
 def test_dates_period_boundaries_are_not_event_dates(text):
     assert find_dates(text, ANCHOR) == []
+
+
+def test_dates_period_bounds_stay_bounds():
+    assert find_dates("talks have stalled since June 2017 and", ANCHOR) == []
+    assert find_dates("after 2019 the two sides", ANCHOR) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "It was his first trip since June 2017, when Saudi Arabia severed relations with Qatar.",
+            "2017-06-01",
+        ),
+        (
+            "Ties broke down after the 2010 raid in which Israeli commandos killed Turkish activists.",
+            "2010-01-01",
+        ),
+        (
+            "Mexico cut ties with Ecuador after Ecuadorian police raided its embassy in April 2024.",
+            "2024-04-01",
+        ),
+    ],
+)
+def test_dates_background_events_keep_their_own_date(text, expected, parley):
+    """A later article's look back dates the past event, not the article."""
+    events = parley.code_text(text, published=date(2025, 11, 4))
+    assert events and events[0].date == expected

@@ -39,10 +39,14 @@ PATTERNS = [
     ("weekday", rf"\b(?:[Oo]n )?{_WEEKDAY}\b"),
     ("rel_period", r"\b(?:(?:earlier|later) )?(?P<rel>this|last|next|past) (?P<unit>week|month|year)\b"),
     ("relative_day", r"\b(?P<word>yesterday|today|tomorrow|tonight|last night)\b"),
+    ("weekend", r"\b(?:(?:over|during|at) the|this past|last|this) weekend\b"),
     ("days_ago", r"\b(?P<n>\d+|two|three|four|five|six|seven|ten) (?P<unit>days|weeks|months|years) ago\b"),
     ("in_month", rf"\b(?:in|on|during|early|late|mid-?)\s+{_MONTH}\b(?! \d)"),
     ("in_year", rf"\b(?:in|during|of|early|late|mid-?)\s+{_YEAR}\b"),
+    # a year used as a modifier: "the 2010 raid", "Russia's 2022 invasion"
+    ("in_year", rf"(?:(?<=\b[Tt]he )|(?<=\b[Aa] )|(?<=\bits )|(?<=\btheir )|(?<='s )){_YEAR}(?= [a-z])"),
 ]
+WHEN_AFTER = re.compile(r",?\s+when\b")
 BOUNDARY_WORDS = re.compile(r"\b(?:since|until|till|through|before|after|from|by)\s+$", re.IGNORECASE)
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
@@ -67,8 +71,11 @@ def find_dates(text: str, anchor: date | None, offset: int = 0, future: bool = F
         for match in pattern.finditer(text):
             if any(match.start() < e and s < match.end() for s, e in taken):
                 continue
-            if BOUNDARY_WORDS.search(text[max(0, match.start() - 9) : match.start()]):
-                taken.append((match.start(), match.end()))  # "since 2011" bounds a period: no event date
+            bounding = BOUNDARY_WORDS.search(text[max(0, match.start() - 9) : match.start()])
+            attributive = match.group(0)[:1].isdigit()  # "after the 2010 raid": the raid's year
+            if bounding and not attributive and not WHEN_AFTER.match(text, match.end()):
+                # "since 2011" bounds a period: no event date ("since June 2017, when ..." dates the when)
+                taken.append((match.start(), match.end()))
                 continue
             value, precision = resolve(name, match, anchor, future)
             if precision is None:
@@ -121,6 +128,8 @@ def _relative(name, groups, month, anchor: date, future: bool):
     if name == "days_ago":
         count = NUMBER_WORDS.get(groups["n"]) or int(groups["n"])
         return _ago(anchor, count, groups["unit"])
+    if name == "weekend":  # the latest Saturday up to the anchor; a week window covers Sunday
+        return anchor - timedelta(days=(anchor.weekday() - 5) % 7), "week"
     return None, None
 
 
@@ -131,6 +140,8 @@ def _precision_of(name, groups) -> str | None:
         return "month"
     if name == "rel_period":
         return groups["unit"] if groups["unit"] != "week" else "week"
+    if name == "weekend":
+        return "week"
     if name == "days_ago":
         return {"days": "day", "weeks": "week", "months": "month", "years": "year"}[groups["unit"]]
     return None

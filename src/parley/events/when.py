@@ -9,18 +9,37 @@ from parley.models import Document
 def date_for(trigger, dates: list[DateExpression], document: Document):
     """The date expression of the trigger's own clause, else the document date."""
     best = None
+    owners = []
     for expression in dates:
         owner = _owner(trigger.doc.char_span(expression.start, expression.end, alignment_mode="expand"))
+        owners.append((expression, owner))
         if owner is not None and owner.i == trigger.i:
             best = expression
             break
         if owner is not None and best is None and _governs(owner, trigger):
             best = expression
+    if best is None:
+        # "Mexico cut ties after police raided its embassy in April 2024": an undated clause takes
+        # the date of its temporal clause (after, when, as, once), a better guess than the report's
+        best = next(
+            (e for e, owner in owners if owner is not None and _temporal_clause_of(owner, trigger)), None
+        )
     if best is not None and best.value is not None:
         return best.value.isoformat(), best.precision, best.text
     if document.published is None:
         return None, None, None
     return document.published.isoformat(), "day", None
+
+
+TEMPORAL_MARKS = frozenset({"after", "when", "as", "once", "following"})
+
+
+def _temporal_clause_of(clause, trigger) -> bool:
+    return (
+        clause.dep_ == "advcl"
+        and clause.head.i == trigger.i
+        and any(child.dep_ == "mark" and child.lower_ in TEMPORAL_MARKS for child in clause.children)
+    )
 
 
 def _owner(span):
