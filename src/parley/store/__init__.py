@@ -45,6 +45,7 @@ class Store:
         self.path = default_path(path)
         self.read_only = read_only
         self.timings = {"near-duplicates": 0.0, "grouping": 0.0}  # seconds spent on dedup, for the bench
+        self.dedup = True  # the bench turns it off to measure what dedup costs
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as error:
@@ -137,13 +138,15 @@ class Store:
         if not fresh:
             return 0, len(coded), 0, 0
         started = time.perf_counter()
-        signatures = {document.id: neardup.signature(document.text) for document, _ in fresh}
+        signatures = {d.id: neardup.signature(d.text) for d, _ in fresh} if self.dedup else {}
         self.timings["near-duplicates"] += time.perf_counter() - started
         self.con.execute("BEGIN TRANSACTION")
         try:
             self._delete_documents(self._replaced([d for d, _ in fresh]))
             started = time.perf_counter()
-            stories = self._stories(fresh, signatures)
+            stories = (
+                self._stories(fresh, signatures) if self.dedup else {d.id: (d.id, None) for d, _ in fresh}
+            )
             self.timings["near-duplicates"] += time.perf_counter() - started
             self._insert_documents(fresh, stories)
             rows = list({row[0]: row for _, events in fresh for row in map(mention_row, events)}.values())
@@ -151,7 +154,8 @@ class Store:
                 self._insert_mentions(rows)
                 blocks = sorted({row[-1] for row in rows})
                 self.con.execute("INSERT INTO dirty_blocks SELECT unnest(?::VARCHAR[])", [blocks])
-            self._insert_signatures(signatures)
+            if self.dedup:
+                self._insert_signatures(signatures)
             hits = [formula_row(h) for document, _ in fresh for h in (formulas or {}).get(document.id, [])]
             if hits:
                 self._insert_columns("formula_hits", FORMULA_COLUMNS, hits)
@@ -317,7 +321,7 @@ class Store:
         from parley.dedup import Mention, group
         from parley.exports.gdelt import gdelt_id
 
-        if self.read_only or not self.dirty():
+        if self.read_only or not self.dedup or not self.dirty():
             return 0
         started = time.perf_counter()
         self.con.execute("BEGIN TRANSACTION")
