@@ -46,7 +46,7 @@ def dyad_series(
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
     extra, params = _span(since, until)
     rows = con.execute(
-        f"""SELECT date_trunc('{by}', date) AS period, count(*) AS events,
+        f"""SELECT CAST(date_trunc('{by}', date) AS DATE) AS period, count(*) AS events,
             count(*) FILTER (WHERE quad_class = 1) AS q1, count(*) FILTER (WHERE quad_class = 2) AS q2,
             count(*) FILTER (WHERE quad_class = 3) AS q3, count(*) FILTER (WHERE quad_class = 4) AS q4,
             sum(goldstein) AS goldstein_sum, avg(goldstein) AS goldstein_mean,
@@ -79,7 +79,7 @@ def _volume(con, by: str) -> dict:
     """Stored documents per period (by publication date): the reporting volume."""
     return dict(
         con.execute(
-            f"SELECT date_trunc('{by}', published), count(*) FROM documents "
+            f"SELECT CAST(date_trunc('{by}', published) AS DATE), count(*) FROM documents "
             "WHERE published IS NOT NULL GROUP BY 1"
         ).fetchall()
     )
@@ -134,7 +134,7 @@ def shifts(
     alerts: list[Alert] = []
     for source, target in dyads:
         weeks = con.execute(
-            "SELECT date_trunc('week', date) AS week, avg(plover_score) FROM events "
+            "SELECT CAST(date_trunc('week', date) AS DATE) AS week, avg(plover_score) FROM events "
             f"WHERE source_country = ? AND target_country = ? AND date IS NOT NULL{extra} "
             "GROUP BY 1 ORDER BY 1",
             [source, target, *params],

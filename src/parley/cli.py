@@ -457,6 +457,98 @@ def series(
 
 
 @app.command()
+def dyad(
+    pair: Annotated[str, typer.Argument(help="SRC-TGT country codes, e.g. USA-PRK.")],
+    db: DbOption = None,
+    by: Annotated[str, typer.Option("--by", help="day, week or month.")] = "month",
+    normalise: Annotated[bool, typer.Option("--normalise", help="Also per 100 stored documents.")] = False,
+    since: Annotated[str | None, typer.Option("--since", help="Earliest event date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Latest event date.")] = None,
+):
+    """A directed dyad by period: counts by quad class, Goldstein and PLOVER scores (JSON lines)."""
+    from parley import analytics
+
+    source, target = _dyad(pair)
+    if by not in analytics.PERIODS:
+        _fail(ParleyError("P013", path="--by", reason="use day, week or month"))
+    with _open_store(db) as store:
+        for row in analytics.dyad_series(
+            store.con, source, target, by, normalise, _date(since), _date(until)
+        ):
+            typer.echo(json.dumps(row))
+
+
+@app.command()
+def alerts(
+    db: DbOption = None,
+    dyad_: Annotated[str | None, typer.Option("--dyad", help="Only this SRC-TGT dyad.")] = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="Robust z-score to flag.")] = 3.0,
+    weeks: Annotated[int, typer.Option("--weeks", min=4, help="Weeks in the rolling baseline.")] = 12,
+):
+    """Weeks where a dyad's mean PLOVER score left its own rolling baseline, with the events behind them."""
+    from parley import analytics
+
+    with _open_store(db) as store:
+        for alert in analytics.shifts(store.con, _dyad(dyad_), weeks, threshold):
+            typer.echo(json.dumps(alert.to_dict(), ensure_ascii=False))
+
+
+@app.command()
+def network(
+    out: Annotated[Path, typer.Option("--out", help="GEXF file to write (for Gephi).")],
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option("--since", help="Earliest event date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Latest event date.")] = None,
+    min_events: Annotated[int, typer.Option("--min-events", min=1, help="Drop lighter edges.")] = 1,
+):
+    """The actor network of a period as GEXF: edges weighted by events, coloured by mean score."""
+    from parley import analytics
+
+    with _open_store(db) as store:
+        graph = analytics.network(store.con, _date(since), _date(until), min_events)
+    analytics.write_gexf(graph, out)
+    typer.echo(
+        f"wrote {graph.number_of_nodes()} actors and {graph.number_of_edges()} edges to {out}", err=True
+    )
+
+
+@app.command()
+def timeline(
+    db: DbOption = None,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", help="Country code, actor id or issuer.")
+    ] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Formula category.")] = None,
+    formula: Annotated[str | None, typer.Option("--formula", help="One formula id.")] = None,
+):
+    """Which formulas a speaker used in which stored documents, in date order (JSON lines)."""
+    from parley import analytics
+
+    with _open_store(db) as store:
+        for row in analytics.formula_timeline(store.con, speaker, category, formula):
+            typer.echo(json.dumps(row, ensure_ascii=False))
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (default localhost).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+):
+    """Serve the HTTP API and the dashboard (read-only unless $PARLEY_TOKEN is set)."""
+    import uvicorn
+
+    from parley.server import create_app
+
+    try:
+        application = create_app(db)
+    except ParleyError as error:
+        _fail(error)
+    typer.echo(f"Parley on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Where to store the demo database.")] = Path(
         "parley-demo.duckdb"

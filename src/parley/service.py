@@ -47,6 +47,18 @@ def ingest(
     on_progress: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Code documents and store them, skipping those already stored (without parsing them)."""
+    return ingest_documents(read(paths, default_date), store, workers, parley, batch, on_progress)
+
+
+def ingest_documents(
+    items: Iterable,
+    store: Store,
+    workers: int = 1,
+    parley: Parley | None = None,
+    batch: int = 64,
+    on_progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Code and store documents (and report the errors among them) from any iterable."""
     from parley.formulas import FormulaFinder
 
     report = IngestReport()
@@ -64,7 +76,7 @@ def ingest(
         if on_progress:
             on_progress(report)
 
-    fresh = _unknown_documents(read(paths, default_date), store, report)
+    fresh = _unknown_documents(items, store, report)
     for item in code_documents(fresh, workers=workers, parley=parley):
         if isinstance(item, ParleyError):
             report.errors.append(item)

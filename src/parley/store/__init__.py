@@ -53,6 +53,17 @@ class Store:
         if not read_only:
             self.migrate()
 
+    @classmethod
+    def attach(cls, con, path=None) -> Store:
+        """A read-only view over an open connection or cursor (the HTTP API opens one per request)."""
+        store = cls.__new__(cls)
+        store.path = default_path(path)
+        store.read_only = True
+        store.con = con
+        store.timings = {"near-duplicates": 0.0, "grouping": 0.0}
+        store.dedup = True
+        return store
+
     def close(self) -> None:
         self.con.close()
 
@@ -446,6 +457,75 @@ class Store:
                 record = dict(zip(names, row, strict=True))
                 record["date"] = record["date"].isoformat() if record["date"] else None
                 yield record
+
+    def search_events(
+        self,
+        dyad: tuple[str, str] | None = None,
+        actor: str | None = None,
+        event_type: str | None = None,
+        quad: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        text: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[int, list[dict]]:
+        """Canonical events matching every filter given, newest first: (total, one page)."""
+        where, params = self._filters(dyad, event_type, since, until)
+        clauses = [where[len(" WHERE ") :]] if where else []
+        if actor:
+            clauses.append(
+                "(source_country = ? OR target_country = ? OR source_actor_id = ? OR target_actor_id = ?)"
+            )
+            params += [actor] * 4
+        if quad:
+            clauses.append("quad_class = ?")
+            params.append(quad)
+        if text:
+            clauses.append("event_id IN (SELECT event_id FROM mentions WHERE quote ILIKE ? ESCAPE '\\')")
+            params.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        tail = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        total = self.con.execute(f"SELECT count(*) FROM events{tail}", params).fetchone()[0]
+        page = list(
+            self._canonical(
+                f"{tail} ORDER BY date DESC NULLS LAST, mentions DESC, event_id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        )
+        return total, page
+
+    def document(self, doc_id: str) -> dict | None:
+        """A stored document with its mentions and formula hits (offsets into its text)."""
+        row = self.con.execute(
+            "SELECT doc_id, text, title, url, published, publisher, lang, issuer FROM documents "
+            "WHERE doc_id = ?",
+            [doc_id],
+        ).fetchone()
+        if row is None:
+            return None
+        names = ["doc_id", "text", "title", "url", "published", "publisher", "lang", "issuer"]
+        record = dict(zip(names, row, strict=True))
+        record["published"] = record["published"].isoformat() if record["published"] else None
+        record["events"] = [m for m in self._mentions_of_document(doc_id)]
+        hits = self.con.execute(
+            "SELECT char_start, char_end, formula_id, label, category, status, text, speaker_name "
+            "FROM formula_hits WHERE doc_id = ? ORDER BY char_start",
+            [doc_id],
+        ).fetchall()
+        keys = ["char_start", "char_end", "formula_id", "label", "category", "status", "text", "speaker"]
+        record["formulas"] = [dict(zip(keys, hit, strict=True)) for hit in hits]
+        return record
+
+    def _mentions_of_document(self, doc_id: str) -> Iterator[dict]:
+        columns = ", ".join(f"m.{c}" for c in MENTION_COLUMNS)
+        cursor = self.con.execute(
+            f"SELECT {columns}, m.event_id FROM mentions m WHERE m.doc_id = ? ORDER BY m.char_start", [doc_id]
+        )
+        for row in cursor.fetchall():
+            record = dict(zip([*MENTION_COLUMNS, "event_id"], row, strict=True))
+            out = row_to_event_dict(record)
+            out["event_id"] = record["event_id"]
+            yield out
 
     def event(self, event_id: str) -> dict | None:
         """One canonical event by id, or None."""
