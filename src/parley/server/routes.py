@@ -112,7 +112,16 @@ def alerts(
     return {"alerts": [a.to_dict() for a in found[:limit]]}
 
 
-@router.get("/network", responses=ERRORS)
+@router.get(
+    "/network",
+    responses={
+        **ERRORS,
+        200: {
+            "description": "JSON nodes and edges, or GEXF with format=gexf",
+            "content": {"application/json": {}, "application/xml": {"schema": {"type": "string"}}},
+        },
+    },
+)
 def network(
     store: Store,
     since: date | None = None,
