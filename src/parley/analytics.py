@@ -14,7 +14,6 @@ All of it is SQL over DuckDB, so it stays fast on a store of a million events.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -118,44 +117,53 @@ def shifts(
     top_dyads: int = 50,
     since: date | None = None,
     until: date | None = None,
+    limit: int | None = None,
 ) -> list[Alert]:
     """Weeks where a dyad's mean PLOVER score departs from the previous weeks' median by more than
     `threshold` robust z-scores (|x - median| / (1.4826 * MAD)); newest first."""
     extra, params = _span(since, until)
     if dyad:
-        dyads = [dyad]
+        chosen = "SELECT ? AS source_country, ? AS target_country"
+        chosen_params: list = list(dyad)
     else:
-        dyads = con.execute(
-            f"SELECT source_country, target_country FROM events WHERE target_country IS NOT NULL "
+        chosen = (
+            "SELECT source_country, target_country FROM events WHERE target_country IS NOT NULL "
             f"AND source_country <> target_country AND date IS NOT NULL{extra} "
-            "GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT ?",
-            [*params, top_dyads],
-        ).fetchall()
-    alerts: list[Alert] = []
-    for source, target in dyads:
-        weeks = con.execute(
-            "SELECT CAST(date_trunc('week', date) AS DATE) AS week, avg(plover_score) FROM events "
-            f"WHERE source_country = ? AND target_country = ? AND date IS NOT NULL{extra} "
-            "GROUP BY 1 ORDER BY 1",
-            [source, target, *params],
-        ).fetchall()
-        for index, (week, score) in enumerate(weeks):
-            history = [
-                s
-                for w, s in weeks[max(0, index - baseline_weeks) : index]
-                if w >= week - timedelta(weeks=baseline_weeks)
-            ]
-            if len(history) < min_history:
-                continue
-            median = statistics.median(history)
-            mad = statistics.median(abs(s - median) for s in history)
-            spread = 1.4826 * mad if mad > 0 else 0.5  # a flat baseline: half a point is the unit
-            z = (score - median) / spread
-            if abs(z) >= threshold:
-                alerts.append(Alert(source, target, week, score, median, z, "warmer" if z > 0 else "cooler"))
+            "GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT ?"
+        )
+        chosen_params = [*params, top_dyads]
+    # one pass in SQL: weekly means, then the median and MAD of each dyad's previous weeks
+    rows = con.execute(
+        f"""WITH chosen AS ({chosen}),
+        weekly AS (
+            SELECT e.source_country, e.target_country, CAST(date_trunc('week', e.date) AS DATE) AS week,
+                avg(e.plover_score) AS score
+            FROM events e JOIN chosen USING (source_country, target_country)
+            WHERE e.date IS NOT NULL{extra.replace(" date", " e.date")}
+            GROUP BY 1, 2, 3
+        ),
+        scored AS (
+            SELECT *, median(score) OVER history AS baseline, mad(score) OVER history AS spread,
+                count(*) OVER history AS n
+            FROM weekly
+            WINDOW history AS (
+                PARTITION BY source_country, target_country ORDER BY week
+                RANGE BETWEEN INTERVAL (?) WEEK PRECEDING AND INTERVAL 1 DAY PRECEDING)
+        )
+        SELECT source_country, target_country, week, score, baseline,
+            (score - baseline) / CASE WHEN spread > 0 THEN 1.4826 * spread ELSE 0.5 END AS z
+        FROM scored WHERE n >= ?""",
+        [*chosen_params, *params, baseline_weeks, min_history],
+    ).fetchall()
+    alerts = [
+        Alert(source, target, week, score, baseline, z, "warmer" if z > 0 else "cooler")
+        for source, target, week, score, baseline, z in rows
+        if abs(z) >= threshold
+    ]
+    alerts.sort(key=lambda a: (a.week, abs(a.z), a.source, a.target), reverse=True)
+    alerts = alerts[:limit] if limit else alerts
     for alert in alerts:
         alert.events = _drivers(con, alert)
-    alerts.sort(key=lambda a: (a.week, abs(a.z)), reverse=True)
     return alerts
 
 

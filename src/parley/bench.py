@@ -187,6 +187,7 @@ def run_bench(sentences: int = 20000, workers: list[int] | None = None) -> str:
                 f"{elapsed / plain - 1:+.1%} (inside the run: near-duplicate documents "
                 f"{dedup['near-duplicates']:.2f} s, grouping mentions {dedup['grouping']:.2f} s)"
             )
+    lines.extend(_api_lines())
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     lines.append(f"peak RSS: {own:,.0f} MB (main process), {children:,.0f} MB (largest worker)")
@@ -210,4 +211,47 @@ def _formula_lines(corpus: list[dict], n_sentences: int, bare: float) -> list[st
             f"formulas {'with' if speakers else 'without'} speakers, 1 process: {rate:,.0f} sentences/s "
             f"({hits} hits); ratio to the bare parse {rate / bare:.1f}"
         )
+    return lines
+
+
+API_EVENTS = 1_000_000
+API_PAGES = {
+    "overview page": "/",
+    "dyad series (API, by month)": "/api/dyads/USA-PRK/series?by=month",
+    "dyad page": "/dyads/USA-PRK",
+    "events of a dyad (API)": "/api/events?dyad=USA-PRK",
+    "shift alerts (API)": "/api/alerts",
+}
+
+
+def _api_lines(events: int = API_EVENTS, repeats: int = 9) -> list[str]:
+    """Median answer times through the in-process client, on a store of a million synthetic events."""
+    import statistics
+    import warnings
+
+    from parley import synthetic
+    from parley.server import create_app
+    from parley.store import Store
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    lines = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "api.duckdb"
+        with Store(path) as store:
+            seconds = synthetic.load(store, events)
+        client = TestClient(create_app(path))
+        lines.append(f"API on {events:,} synthetic events (loaded in {seconds:.1f} s), median of {repeats}:")
+        for name, url in API_PAGES.items():
+            client.get(url)  # warm
+            times = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+            lines.append(f"  {name}: {statistics.median(times) * 1000:,.0f} ms")
+        client.app.state.db.close()
     return lines

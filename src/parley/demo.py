@@ -34,7 +34,8 @@ def run_demo(db: Path, workers: int = 1) -> str:
         f"     parley events --db {db} --type SANCTION --since 2017-01-01 --format jsonl\n"
         f"     parley mentions EVENT_ID --db {db} --format table\n"
         f"     parley export --db {db} --format gdelt --out events.tsv\n"
-        f"     parley series --db {db} --format table"
+        f"     parley series --db {db} --format table\n"
+        f"Dashboard: parley serve --db {db}   (then open http://127.0.0.1:8000/)"
     )
     return head + "\n\n" + summary + tail
 

@@ -44,7 +44,7 @@ def overview(request: Request, store: Store):
         "FROM events WHERE target_country IS NOT NULL AND source_country <> target_country "
         "GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 12"
     ).fetchall()
-    alerts = [a.to_dict() for a in analytics.shifts(store.con, top_dyads=12)[:8]]
+    alerts = [a.to_dict() for a in analytics.shifts(store.con, top_dyads=12, limit=8)]
     _, latest = store.search_events(limit=12)
     counts = store.con.execute(
         "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events), "

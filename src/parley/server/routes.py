@@ -107,9 +107,15 @@ def alerts(
 ) -> dict:
     """Weeks where a dyad's mean PLOVER score left its rolling baseline, with the events behind them."""
     found = analytics.shifts(
-        store.con, _pair(dyad) if dyad else None, baseline_weeks, threshold, since=since, until=until
+        store.con,
+        _pair(dyad) if dyad else None,
+        baseline_weeks,
+        threshold,
+        since=since,
+        until=until,
+        limit=limit,
     )
-    return {"alerts": [a.to_dict() for a in found[:limit]]}
+    return {"alerts": [a.to_dict() for a in found]}
 
 
 @router.get(

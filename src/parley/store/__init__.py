@@ -50,6 +50,7 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as error:
             raise ParleyError("P010", path=str(self.path), reason=str(error).splitlines()[0]) from None
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self.migrate()
 
