@@ -101,7 +101,7 @@ def test_analytics_formula_timeline(tmp_path, parley):
     docs.write_text(
         json.dumps({"id": "s1", "date": "2018-06-12", "text": "Washington said it sought the complete "
                     "denuclearization of the Korean Peninsula."}) + "\n"
-        + json.dumps({"id": "s2", "date": "2019-02-28", "text": "The State Department said the new statement did "
+        + json.dumps({"id": "s2", "date": "2019-02-28", "text": "The State Department said the new text did "
                       "not mention the complete denuclearization of the Korean Peninsula."}) + "\n",
         encoding="utf-8",
     )  # fmt: skip

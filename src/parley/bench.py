@@ -164,6 +164,10 @@ def run_bench(sentences: int = 20000, workers: list[int] | None = None) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.jsonl"
         path.write_text("".join(json.dumps(d) + "\n" for d in corpus), encoding="utf-8")
+        prefilter_lines: list[str] = []
+        fast = Parley(prefilter=True)
+        fast.prefilter  # noqa: B018 - build the model, coder and prefilter outside the timed region
+        passed = _pass_rate(fast, texts)
         for n in workers:
             with Store(Path(folder) / f"bench-{n}-plain.duckdb") as store:
                 store.dedup = False  # the same ingest without near-duplicates and grouping
@@ -182,11 +186,23 @@ def run_bench(sentences: int = 20000, workers: list[int] | None = None) -> str:
                 f"{canonical} canonical events, {elapsed:.1f} s); bare spaCy parse, {n} process(es): "
                 f"{bare[n]:,.0f} sentences/s; ratio {rate / bare[n]:.2f}"
             )
+            keys = _mention_keys(Path(folder) / f"bench-{n}.duckdb")
+            with Store(Path(folder) / f"bench-{n}-prefilter.duckdb") as store:
+                started = time.perf_counter()
+                service.ingest([str(path)], store, workers=n, parley=fast)
+                quick = time.perf_counter() - started
+            fast_keys = _mention_keys(Path(folder) / f"bench-{n}-prefilter.duckdb")
+            prefilter_lines.append(
+                f"end-to-end with --prefilter, {n} process(es): {n_sentences / quick:,.0f} sentences/s "
+                f"(ratio to the bare parse {n_sentences / quick / bare[n]:.2f}); {passed:.0%} of sentences "
+                f"parsed; {len(keys - fast_keys)} of {len(keys)} mentions lost, {len(fast_keys - keys)} new"
+            )
             lines.append(
                 f"  dedup: the same ingest without it took {plain:.1f} s, so dedup adds "
                 f"{elapsed / plain - 1:+.1%} (inside the run: near-duplicate documents "
                 f"{dedup['near-duplicates']:.2f} s, grouping mentions {dedup['grouping']:.2f} s)"
             )
+        lines.extend(prefilter_lines)
     lines.extend(_api_lines())
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -212,6 +228,24 @@ def _formula_lines(corpus: list[dict], n_sentences: int, bare: float) -> list[st
             f"({hits} hits); ratio to the bare parse {rate / bare:.1f}"
         )
     return lines
+
+
+def _mention_keys(path: Path) -> set[tuple]:
+    """Mentions as (document, offsets, type, source, target), to compare two runs."""
+    from parley.store import Store
+
+    with Store(path, read_only=True) as store:
+        return set(
+            store.query(
+                "SELECT doc_id, char_start, char_end, event_type, source_actor_id, target_actor_id "
+                "FROM mentions"
+            )
+        )
+
+
+def _pass_rate(parley, texts: list[str]) -> float:
+    segments = [s for text in texts for s in parley.prefilter.segments(text)]
+    return sum(s.passes for s in segments) / max(1, len(segments))
 
 
 API_EVENTS = 1_000_000

@@ -38,6 +38,9 @@ DateOption = Annotated[
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="Processes for parsing.")]
 KbExtra = Annotated[list[Path] | None, typer.Option("--kb-extra", help="Extra knowledge-base YAML files.")]
 FramesExtra = Annotated[list[Path] | None, typer.Option("--frames-extra", help="Extra frame YAML files.")]
+PrefilterOption = Annotated[
+    bool, typer.Option("--prefilter", help="Parse only sentences with a trigger and an actor (faster).")
+]
 
 
 def _fail(error: ParleyError, code: int = EXIT_USAGE):
@@ -58,10 +61,10 @@ def _default_format() -> Format:
     return Format.table if sys.stdout.isatty() else Format.jsonl
 
 
-def _parley(kb_extra, frames_extra):
+def _parley(kb_extra, frames_extra, prefilter: bool = False):
     from parley.pipeline import Parley
 
-    return Parley(kb_extra or [], frames_extra or [])
+    return Parley(kb_extra or [], frames_extra or [], prefilter)
 
 
 def _report_error(error: ParleyError) -> None:
@@ -76,6 +79,7 @@ def code(
     workers: WorkersOption = 1,
     kb_extra: KbExtra = None,
     frames_extra: FramesExtra = None,
+    prefilter: PrefilterOption = False,
 ):
     """Code documents and print their events (nothing is stored)."""
     from parley import service
@@ -85,7 +89,7 @@ def code(
     printer = EventPrinter(format_ or _default_format())
     failed = False
     try:
-        for item in service.code(paths or [], anchor, workers, _parley(kb_extra, frames_extra)):
+        for item in service.code(paths or [], anchor, workers, _parley(kb_extra, frames_extra, prefilter)):
             if isinstance(item, ParleyError):
                 _report_error(item)
                 failed = True
@@ -105,6 +109,7 @@ def ingest(
     workers: WorkersOption = 1,
     kb_extra: KbExtra = None,
     frames_extra: FramesExtra = None,
+    prefilter: PrefilterOption = False,
 ):
     """Code documents and store them with their events (idempotent)."""
     from parley import service
@@ -112,7 +117,7 @@ def ingest(
 
     anchor = _date(date_)
     try:
-        parley = _parley(kb_extra, frames_extra)
+        parley = _parley(kb_extra, frames_extra, prefilter)
         with Store(db) as store:
             store.sync_actors(parley.kb.actors.values())
             report = service.ingest(paths, store, anchor, workers, parley)

@@ -41,9 +41,12 @@ class Coded:
 class Parley:
     """The loaded pipeline: model, knowledge base, frames and coder."""
 
-    def __init__(self, kb_extra: Iterable[Path] = (), frames_extra: Iterable[Path] = ()):
+    def __init__(
+        self, kb_extra: Iterable[Path] = (), frames_extra: Iterable[Path] = (), prefilter: bool = False
+    ):
         self.kb_extra = list(kb_extra)
         self.frames_extra = list(frames_extra)
+        self.use_prefilter = prefilter
 
     @cached_property
     def nlp(self):
@@ -66,17 +69,38 @@ class Parley:
         document = Document(text=text, **meta)
         return self.coder.code_doc(self.nlp(text), document)
 
+    @cached_property
+    def prefilter(self):
+        from parley.prefilter import Prefilter
+
+        return Prefilter(self)
+
     def code_batch(self, documents: list[Document], batch_size: int = 64) -> list[Coded | ParleyError]:
         """Parse with nlp.pipe and code each document, in this process. A document the coder
-        fails on is returned as an error (P014), so the rest of the batch still goes through."""
-        texts = (d.text for d in documents)
-        parsed_docs = self.nlp.pipe(texts, batch_size=batch_size)
+        fails on is returned as an error (P014), so the rest of the batch still goes through.
+        With the prefilter, only the sentences that could hold an event are parsed."""
+        if not self.use_prefilter:
+            parsed_docs = self.nlp.pipe((d.text for d in documents), batch_size=batch_size)
+            return [self._code_one(p, d) for d, p in zip(documents, parsed_docs, strict=True)]
+        reduced = [self._reduce(d) for d in documents]
+        parsed_docs = self.nlp.pipe((r[0].text for r in reduced), batch_size=batch_size)
         return [
-            self._code_one(parsed, document) for document, parsed in zip(documents, parsed_docs, strict=True)
+            self._code_one(p, d, r[0], r[1]) for d, r, p in zip(documents, reduced, parsed_docs, strict=True)
         ]
 
-    def _code_one(self, parsed, document: Document) -> Coded | ParleyError:
+    def _reduce(self, document: Document):
         try:
+            shorter, kept, _ = self.prefilter.reduce(document)
+        except Exception:  # the prefilter must never cost a document: parse it whole
+            return document, None
+        return shorter, kept
+
+    def _code_one(self, parsed, document: Document, reduced=None, kept=None) -> Coded | ParleyError:
+        try:
+            if kept is not None:
+                from parley.prefilter import restore
+
+                return Coded(document, restore(self.coder.code_doc(parsed, reduced), document, kept))
             return Coded(document, self.coder.code_doc(parsed, document))
         except Exception as error:  # a coder bug must not lose the other documents
             reason = f"{type(error).__name__}: {error}"
@@ -96,7 +120,7 @@ def code_documents(
                 yield item if isinstance(item, ParleyError) else next(coded)
         return
     context = multiprocessing.get_context("fork")
-    extras = (parley.kb_extra, parley.frames_extra) if parley else ([], [])
+    extras = (parley.kb_extra, parley.frames_extra, parley.use_prefilter) if parley else ([], [], False)
     global _WORKER
     _WORKER = parley  # forked workers inherit the loaded pipeline instead of reading files again
     # Batches are read and submitted from this thread, a few at a time: pool.imap would drain the
@@ -114,10 +138,10 @@ def code_documents(
 _WORKER: Parley | None = None
 
 
-def _init_worker(kb_extra, frames_extra) -> None:
+def _init_worker(kb_extra, frames_extra, prefilter=False) -> None:
     global _WORKER
     if _WORKER is None:
-        _WORKER = Parley(kb_extra, frames_extra)
+        _WORKER = Parley(kb_extra, frames_extra, prefilter)
     _WORKER.coder  # noqa: B018 - load everything once per worker
 
 

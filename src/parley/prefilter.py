@@ -1,0 +1,140 @@
+"""A cheap test before the parser: which sentences could hold an event at all.
+
+A sentence can yield an event only if it has a trigger (a verb or noun of the frames, in any
+inflection) and something a source could resolve to: a knowledge-base alias, a pronoun, or a
+definite description ("the ministry", "the two sides"). Sentences are split by spaCy's rule-based
+sentencizer, triggers are found by a set lookup of lower-cased word forms, and actors by the same
+alias matcher the coder uses. Only the sentences that pass are parsed, as one shorter text per
+document, and the events' offsets are mapped back to the original text.
+
+Dropping sentences loses context the coder could have used: a pronoun whose antecedent sat in a
+dropped sentence. `parley bench` and the tests measure the events found with and without the
+prefilter, and every difference is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from parley.models import Document, Event
+
+PRONOUNS = frozenset("it they he she we".split())
+JOIN = "\n\n"
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+
+def verb_forms(lemma: str) -> set[str]:
+    """Regular inflections of an English verb (over-generating is harmless here)."""
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
+    if lemma.endswith("e"):
+        forms |= {lemma[:-1] + "ing", lemma[:-1] + "ed"}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ied", lemma[:-1] + "ies"}
+    if len(lemma) > 2:
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+def noun_forms(lemma: str) -> set[str]:
+    forms = {lemma, lemma + "s", lemma + "es"}
+    if lemma.endswith("y"):
+        forms.add(lemma[:-1] + "ies")
+    return forms
+
+
+@dataclass
+class Segment:
+    start: int  # in the original text
+    end: int
+    index: int  # sentence number in the rule-based segmentation
+    passes: bool
+
+
+class Prefilter:
+    def __init__(self, parley):
+        import spacy
+
+        self.splitter = spacy.blank("en")
+        self.splitter.add_pipe("sentencizer")
+        self.matcher = parley.coder.matcher
+        frames = parley.frames
+        irregular = _irregular_forms(parley.nlp)
+        triggers: set[str] = set()
+        for lemma in frames.by_verb:
+            for word in lemma.lower().split():
+                triggers |= verb_forms(word) | irregular.get(word, set())
+        for lemma in frames.by_noun:
+            for word in lemma.lower().split():
+                triggers |= noun_forms(word) | verb_forms(word) | irregular.get(word, set())
+        self.triggers = frozenset(triggers)
+        lexicon = parley.kb.lexicon
+        described = set()
+        for source in (getattr(lexicon, "sectors", {}), getattr(lexicon, "roles", {})):
+            for key in source:
+                described |= {w.lower() for w in str(key).split()}
+        self.descriptions = frozenset(described | {"sides", "side", "government", "ministry", "country"})
+
+    def segments(self, text: str) -> list[Segment]:
+        doc = self.splitter(text)
+        out = []
+        for index, sentence in enumerate(doc.sents):
+            words = [t.text for t in sentence]
+            lowered = {w.lower() for w in words}
+            trigger = not lowered.isdisjoint(self.triggers)
+            actor = trigger and (
+                not lowered.isdisjoint(PRONOUNS)
+                or not lowered.isdisjoint(self.descriptions)
+                or bool(self.matcher.find(words))
+            )
+            out.append(Segment(sentence.start_char, sentence.end_char, index, trigger and actor))
+        return out
+
+    def reduce(self, document: Document) -> tuple[Document, list[tuple[int, int, int, int]], int]:
+        """The document cut down to its passing sentences, the offset map and the sentence count.
+
+        The map has one (reduced start, original start, length, sentence index) per kept sentence."""
+        kept, pieces, at = [], [], 0
+        segments = self.segments(document.text)
+        for segment in segments:
+            if not segment.passes:
+                continue
+            piece = document.text[segment.start : segment.end]
+            kept.append((at, segment.start, len(piece), segment.index))
+            pieces.append(piece)
+            at += len(piece) + len(JOIN)
+        return replace(document, text=JOIN.join(pieces)), kept, len(segments)
+
+
+def restore(events: list[Event], document: Document, kept) -> list[Event]:
+    """Events found in a reduced text, with offsets and sentence numbers of the original."""
+    out = []
+    for event in events:
+        for reduced_start, original_start, length, index in kept:
+            if reduced_start <= event.char_start < reduced_start + length:
+                shift = original_start - reduced_start
+                out.append(
+                    replace(
+                        event,
+                        doc_id=document.id,
+                        sentence=index,
+                        char_start=event.char_start + shift,
+                        char_end=event.char_end + shift,
+                    )
+                )
+                break
+    return out
+
+
+def _irregular_forms(nlp) -> dict[str, set[str]]:
+    """Irregular forms by lemma ("met" for meet), from the model's lemmatizer exceptions."""
+    forms: dict[str, set[str]] = {}
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc")
+    except (KeyError, ValueError):
+        return forms
+    for pos in ("verb", "noun"):
+        for form, lemmas in table[pos].items():
+            for lemma in lemmas:
+                forms.setdefault(lemma, set()).add(form)
+    return forms
