@@ -194,3 +194,38 @@ def test_store_migrates_a_version_2_file(tmp_path, parley):
     assert len(mentions) == len(coded.events) and events
     assert {m["event_id"] for m in mentions} == {e["event_id"] for e in events}
     assert stories == [(document.id, document.id)]  # the content hash is the SHA-256 prefix, as ids are
+
+
+def test_store_killed_ingest_resumes_without_rereading(tmp_path, parley, monkeypatch):
+    """A run stopped after its first batch: --resume skips the stored lines unread, stores the rest once."""
+    path = tmp_path / "many.jsonl"
+    lines = [
+        {
+            "id": f"n{i}",
+            "date": "2021-05-31",
+            "text": f"North Korea criticized the United States on Monday ({i}).",
+        }
+        for i in range(10)
+    ]
+    path.write_text("".join(__import__("json").dumps(line) + "\n" for line in lines), encoding="utf-8")
+    with Store(tmp_path / "p.duckdb") as store:
+        original = store.add_batch
+        calls = []
+
+        def dies_on_second_batch(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 2:
+                raise KeyboardInterrupt  # the process is stopped mid-run
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(store, "add_batch", dies_on_second_batch)
+        with pytest.raises(KeyboardInterrupt):
+            service.ingest([str(path)], store, parley=parley, batch=4)
+        monkeypatch.setattr(store, "add_batch", original)
+        assert store.counts()["documents"] == 4 and store.checkpoints() == {str(path): 4}
+        resumed = service.ingest([str(path)], store, parley=parley, batch=4, resume=True)
+        assert resumed.read == 6 and resumed.stored == 6
+        assert store.counts()["documents"] == 10
+        assert store.query("SELECT count(*), count(DISTINCT event_key) FROM mentions")[0] == (10, 10)
+        again = service.ingest([str(path)], store, parley=parley, resume=True)
+        assert (again.read, again.stored) == (0, 0)

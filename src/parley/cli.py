@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -110,6 +111,9 @@ def ingest(
     kb_extra: KbExtra = None,
     frames_extra: FramesExtra = None,
     prefilter: PrefilterOption = False,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Skip JSONL lines a stopped run already stored, unread.")
+    ] = False,
 ):
     """Code documents and store them with their events (idempotent)."""
     from parley import service
@@ -118,9 +122,11 @@ def ingest(
     anchor = _date(date_)
     try:
         parley = _parley(kb_extra, frames_extra, prefilter)
-        with Store(db) as store:
+        with Store(db) as store, _progress(paths) as on_progress:
             store.sync_actors(parley.kb.actors.values())
-            report = service.ingest(paths, store, anchor, workers, parley)
+            report = service.ingest(
+                paths, store, anchor, workers, parley, on_progress=on_progress, resume=resume
+            )
     except ParleyError as error:
         _fail(error)
     for error in report.errors:
@@ -132,6 +138,40 @@ def ingest(
         err=True,
     )
     raise typer.Exit(EXIT_DOCUMENT_ERRORS if report.errors else 0)
+
+
+@contextmanager
+def _progress(paths: list[str]):
+    """A progress bar (documents/s and ETA by input size) on a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    import time
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    total = sum(p.stat().st_size for path in paths for p in _files(Path(path)))
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), transient=True
+    ) as bar:
+        task = bar.add_task("ingest", total=total or None)
+
+        def update(report):
+            rate = report.read / max(time.perf_counter() - started, 1e-6)
+            bar.update(
+                task,
+                completed=min(report.chars, total) if total else None,
+                description=f"{report.read} documents, {rate:,.1f}/s, {report.events} events",
+            )
+
+        yield update
+
+
+def _files(path: Path):
+    if path.is_dir():
+        return [p for p in path.rglob("*") if p.is_file()]
+    return [path] if path.is_file() else []
 
 
 @app.command()

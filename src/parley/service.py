@@ -18,6 +18,7 @@ class IngestReport:
     """What an ingest run did."""
 
     read: int = 0
+    chars: int = 0  # characters of the documents read, for progress and ETA
     stored: int = 0
     skipped: int = 0
     events: int = 0
@@ -25,9 +26,11 @@ class IngestReport:
     errors: list[ParleyError] = field(default_factory=list)
 
 
-def read(paths: list[str], default_date: date | None = None) -> Iterator:
+def read(
+    paths: list[str], default_date: date | None = None, resume: dict[str, int] | None = None
+) -> Iterator:
     """Documents (and errors) from paths, or from stdin when there are none."""
-    return read_inputs(paths, default_date) if paths else read_stdin(default_date=default_date)
+    return read_inputs(paths, default_date, resume) if paths else read_stdin(default_date=default_date)
 
 
 def code(
@@ -45,9 +48,14 @@ def ingest(
     parley: Parley | None = None,
     batch: int = 64,
     on_progress: Callable[[IngestReport], None] | None = None,
+    resume: bool = False,
 ) -> IngestReport:
-    """Code documents and store them, skipping those already stored (without parsing them)."""
-    return ingest_documents(read(paths, default_date), store, workers, parley, batch, on_progress)
+    """Code documents and store them, skipping those already stored (without parsing them).
+    With `resume`, JSONL lines that an earlier, stopped run already stored are not even read."""
+    checkpoints = store.checkpoints() if resume else None
+    return ingest_documents(
+        read(paths, default_date, checkpoints), store, workers, parley, batch, on_progress
+    )
 
 
 def ingest_documents(
@@ -94,6 +102,7 @@ def _unknown_documents(items: Iterable, store: Store, report: IngestReport) -> I
     for item in items:
         if isinstance(item, Document):
             report.read += 1
+            report.chars += len(item.text)
             if store.is_current(item):
                 report.skipped += 1
                 continue

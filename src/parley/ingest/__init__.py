@@ -49,8 +49,13 @@ def _bad(text: str):
     raise ValueError(text)
 
 
-def read_inputs(paths: Iterable[str | os.PathLike], default_date: date | None = None) -> Iterator[Item]:
-    """Read every path (files or folders, recursively); '-' reads stdin."""
+def read_inputs(
+    paths: Iterable[str | os.PathLike], default_date: date | None = None, resume: dict[str, int] | None = None
+) -> Iterator[Item]:
+    """Read every path (files or folders, recursively); '-' reads stdin. `resume` maps JSONL paths
+    to the last line already stored: those lines are skipped without being parsed."""
+    _RESUME.clear()
+    _RESUME.update(resume or {})
     for raw in paths:
         if str(raw) == "-":
             yield from read_stdin(default_date=default_date)
@@ -115,14 +120,22 @@ def make_document(text: str, source: str, line: int | None = None, **meta) -> Do
     return Document(text=text, source=where, **meta)
 
 
+_RESUME: dict[str, int] = {}  # set by read_inputs for the duration of one read
+
+
 def read_jsonl(handle: io.BufferedIOBase, path: str, default_date: date | None = None) -> Iterator[Item]:
     """Stream a JSONL file one line at a time, so memory stays bounded whatever its size."""
     number = 0
+    done = _RESUME.get(path, 0)
     while True:
         raw = handle.readline(MAX_LINE_BYTES + 1)
         if not raw:
             return
         number += 1
+        if number <= done:  # stored by an earlier run that was stopped: skip unparsed
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                _skip_rest_of_line(handle)
+            continue
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
             _skip_rest_of_line(handle)
             yield ParleyError("P012", path=path, line=number, size=len(raw), limit=MAX_DOC_CHARS)

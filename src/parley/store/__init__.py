@@ -168,6 +168,7 @@ class Store:
                 self.con.execute("INSERT INTO dirty_blocks SELECT unnest(?::VARCHAR[])", [blocks])
             if self.dedup:
                 self._insert_signatures(signatures)
+            self._checkpoint([d for d, _ in fresh])
             hits = [formula_row(h) for document, _ in fresh for h in (formulas or {}).get(document.id, [])]
             if hits:
                 self._insert_columns("formula_hits", FORMULA_COLUMNS, hits)
@@ -176,6 +177,26 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         return len(fresh), len(coded) - len(fresh), len(rows), len(hits)
+
+    def _checkpoint(self, documents: list[Document]) -> None:
+        """Remember the last JSONL line of each file stored so far (inside the batch's transaction)."""
+        last: dict[str, int] = {}
+        for document in documents:
+            path, _, line = (document.source or "").rpartition(":")
+            if path and line.isdigit():
+                last[path] = max(last.get(path, 0), int(line))
+        for path, line in last.items():
+            self.con.execute(
+                "INSERT INTO ingest_checkpoints VALUES (?, ?) ON CONFLICT (path) DO UPDATE "
+                "SET line = greatest(ingest_checkpoints.line, excluded.line)",
+                [path, line],
+            )
+
+    def checkpoints(self) -> dict[str, int]:
+        """{JSONL path: last line stored}, for `ingest --resume`."""
+        if self.schema_version() < 4:
+            return {}
+        return dict(self.con.execute("SELECT path, line FROM ingest_checkpoints").fetchall())
 
     def _replaced(self, documents: list[Document]) -> list[str]:
         """Stored documents that these new versions replace: same id, or same URL, other text."""

@@ -32,7 +32,7 @@ ALL_EVENTS_VIEW = """CREATE VIEW all_events AS
     FROM gdelt_events"""
 GDELT_SQL_COLUMNS = ", ".join(f'"{c}" {GDELT_TYPES[c]}' for c in GDELT_COLUMNS)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -101,6 +101,8 @@ MIGRATIONS: dict[int, list[str]] = {
         "PRIMARY KEY (GLOBALEVENTID))",
         ALL_EVENTS_VIEW,
     ],
+    # how far each JSONL file got, so `ingest --resume` skips what a killed run already stored
+    4: ["CREATE TABLE ingest_checkpoints (path VARCHAR PRIMARY KEY, line BIGINT NOT NULL)"],
 }
 
 MENTION_COLUMNS = [
