@@ -203,6 +203,7 @@ def run_bench(sentences: int = 20000, workers: list[int] | None = None) -> str:
                 f"{dedup['near-duplicates']:.2f} s, grouping mentions {dedup['grouping']:.2f} s)"
             )
         lines.extend(prefilter_lines)
+        lines.extend(_spark_lines(path, Path(folder), n_sentences, bare))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     lines.append(
@@ -232,6 +233,29 @@ def _formula_lines(corpus: list[dict], n_sentences: int, bare: float) -> list[st
             f"({hits} hits); ratio to the bare parse {rate / bare:.1f}"
         )
     return lines
+
+
+def _spark_lines(path: Path, folder: Path, n_sentences: int, bare: dict) -> list[str]:
+    """The same corpus on Spark local[2], with and without the session start-up."""
+    try:
+        from parley.spark import run, session
+    except ImportError:  # pragma: no cover - pyspark is an optional extra
+        return ["spark: pyspark is not installed (pip install .[spark])"]
+    started = time.perf_counter()
+    spark = session("local[2]", "parley-bench")
+    up = time.perf_counter() - started
+    try:
+        begun = time.perf_counter()
+        report = run([str(path)], str(folder / "spark-out"), spark=spark)
+        work = time.perf_counter() - begun
+    finally:
+        spark.stop()
+    total = up + work
+    return [
+        f"spark local[2]: {n_sentences / total:,.0f} sentences/s with start-up ({total:.1f} s, of which "
+        f"{up:.1f} s starting the session), {n_sentences / work:,.0f} sentences/s without; "
+        f"{report.mentions} mentions; ratio to the {max(bare)}-process bare parse {n_sentences / work / bare[max(bare)]:.2f}"
+    ]
 
 
 def _mention_keys(path: Path) -> set[tuple]:

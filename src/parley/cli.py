@@ -593,6 +593,34 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
+spark_app = typer.Typer(help="Run the coder on Spark.", no_args_is_help=True)
+app.add_typer(spark_app, name="spark")
+
+
+@spark_app.command(name="code")
+def spark_code(
+    paths: Annotated[list[str], typer.Argument(help="JSONL files (or Parquet documents), then OUTPUT.")],
+    master: Annotated[str, typer.Option("--master", help="Spark master.")] = "local[2]",
+    partitions: Annotated[int | None, typer.Option("--partitions", min=1, help="Repartition input.")] = None,
+):
+    """Code documents on Spark; write mentions as Parquet partitioned by year and month."""
+    from parley.spark import run
+
+    if len(paths) < 2:
+        typer.echo("parley: give at least one input and the OUTPUT folder", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    *inputs, output = paths
+    report = run(inputs, output, master, partitions)
+    for error in report.errors:
+        typer.echo(f"parley: skipped {error}", err=True)
+    typer.echo(
+        f"coded {report.documents} documents: {report.mentions} mentions written to {output}, "
+        f"{len(report.errors)} bad rows skipped",
+        err=True,
+    )
+    raise typer.Exit(EXIT_DOCUMENT_ERRORS if report.errors else 0)
+
+
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Where to store the demo database.")] = Path(

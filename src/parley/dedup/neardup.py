@@ -66,3 +66,33 @@ def bands(sig: np.ndarray) -> list[int]:
 def similarity(a, b) -> float:
     """Estimated Jaccard similarity of two signatures."""
     return float(np.mean(np.asarray(a, dtype=np.uint64) == np.asarray(b, dtype=np.uint64)))
+
+
+def assign_stories(
+    order: list[str],
+    signatures: dict,
+    bands_of: dict[str, list[int]],
+    known: dict[str, tuple] | None = None,
+    known_candidates: dict[str, set] | None = None,
+) -> dict[str, tuple[str, float | None]]:
+    """Each document's story, in reading order: the story of its most similar earlier document at
+    THRESHOLD or more (candidates share an LSH band), else its own id. `known` holds documents
+    stored before ({id: (story, signature)}) and `known_candidates` which of them each new
+    document shares a band with."""
+    known = dict(known or {})
+    index: dict[tuple[int, int], list[str]] = {}
+    stories: dict[str, tuple[str, float | None]] = {}
+    for doc_id in order:
+        found = set((known_candidates or {}).get(doc_id, ())) | {
+            c for band, h in enumerate(bands_of[doc_id]) for c in index.get((band, h), [])
+        }
+        best = None
+        for other in sorted(found):
+            score = similarity(signatures[doc_id], known[other][1])
+            if score >= THRESHOLD and (best is None or score > best[1]):
+                best = (known[other][0], score)
+        stories[doc_id] = best or (doc_id, None)
+        known[doc_id] = (stories[doc_id][0], signatures[doc_id])
+        for band, h in enumerate(bands_of[doc_id]):
+            index.setdefault((band, h), []).append(doc_id)
+    return stories

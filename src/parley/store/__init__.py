@@ -254,22 +254,7 @@ class Store:
         for probe, doc_id, story, sig in rows:
             candidates[probe].add(doc_id)
             stored[doc_id] = (story, sig)
-        index: dict[tuple[int, int], list[str]] = {}  # bands of this batch's earlier documents
-        stories: dict[str, tuple[str, float | None]] = {}
-        for doc_id in ids:
-            found = candidates[doc_id] | {
-                c for band, h in enumerate(bands[doc_id]) for c in index.get((band, h), [])
-            }
-            best = None
-            for other in sorted(found):
-                score = neardup.similarity(signatures[doc_id], _array(stored[other][1]))
-                if score >= neardup.THRESHOLD and (best is None or score > best[1]):
-                    best = (stored[other][0], score)
-            stories[doc_id] = best or (doc_id, None)
-            stored[doc_id] = (stories[doc_id][0], signatures[doc_id])
-            for band, h in enumerate(bands[doc_id]):
-                index.setdefault((band, h), []).append(doc_id)
-        return stories
+        return neardup.assign_stories(ids, signatures, bands, stored, candidates)
 
     def _insert_signatures(self, signatures) -> None:
         """Signatures and LSH bands, each in one statement (DuckDB's executemany is slow)."""
