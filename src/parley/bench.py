@@ -254,7 +254,8 @@ def _spark_lines(path: Path, folder: Path, n_sentences: int, bare: dict) -> list
     return [
         f"spark local[2]: {n_sentences / total:,.0f} sentences/s with start-up ({total:.1f} s, of which "
         f"{up:.1f} s starting the session), {n_sentences / work:,.0f} sentences/s without; "
-        f"{report.mentions} mentions; ratio to the {max(bare)}-process bare parse {n_sentences / work / bare[max(bare)]:.2f}"
+        f"{report.mentions} mentions; ratio to the {max(bare)}-process bare parse "
+        f"{n_sentences / work / bare[max(bare)]:.2f}"
     ]
 
 
