@@ -110,3 +110,15 @@ def test_dates_background_events_keep_their_own_date(text, expected, parley):
     """A later article's look back dates the past event, not the article."""
     events = parley.code_text(text, published=date(2025, 11, 4))
     assert events and events[0].date == expected
+
+
+@pytest.mark.slow
+def test_dates_an_after_clause_does_not_borrow_the_main_clause_date(parley):
+    """The storming came before the break in ties: it gets that date without a date text of its own."""
+    events = parley.code_text(
+        "Saudi Arabia cut ties with Iran on Jan 3 after Iranian protesters stormed its embassy in Tehran.",
+        published=date(2016, 1, 4),
+    )
+    by_type = {e.event_type: e for e in events}
+    assert by_type["SANCTION"].date_text == "on Jan 3"
+    assert by_type["PROTEST"].date == "2016-01-03" and by_type["PROTEST"].date_text is None

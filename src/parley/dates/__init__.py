@@ -44,7 +44,7 @@ PATTERNS = [
     ("in_month", rf"\b(?:in|on|during|early|late|mid-?)\s+{_MONTH}\b(?! \d)"),
     ("in_year", rf"\b(?:in|during|of|early|late|mid-?)\s+{_YEAR}\b"),
     # a year used as a modifier: "the 2010 raid", "Russia's 2022 invasion"
-    ("in_year", rf"(?:(?<=\b[Tt]he )|(?<=\b[Aa] )|(?<=\bits )|(?<=\btheir )|(?<='s )){_YEAR}(?= [a-z])"),
+    ("in_year", rf"(?:(?<=\b[Tt]he )|(?<=\b[Aa] )|(?<=\bits )|(?<=\btheir )|(?<='s )){_YEAR}(?= [A-Za-z])"),
 ]
 WHEN_AFTER = re.compile(r",?\s+when\b")
 BOUNDARY_WORDS = re.compile(r"\b(?:since|until|till|through|before|after|from|by)\s+$", re.IGNORECASE)

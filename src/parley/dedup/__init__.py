@@ -10,8 +10,8 @@ event share a canonical *event*. The signals, in order:
    government they fight are not).
 2. **Date window.** Each mention's date becomes a window by its precision: a day is itself, a week
    seven days, a month or year the whole period. A mention dated only by its document (no date in
-   its clause) happened on the day of publication or the day before. Meetings (CONSULT) get a day
-   of slack on each side, since visits and summits run over several days. Two mentions can be linked
+   its clause) happened on the day of publication or the day before. Meetings (CONSULT) get two
+   days of slack on each side, since visits and summits run over several days. Two mentions can be linked
    only when their windows overlap; a cluster keeps the intersection of its members' windows, so
    two reports on different days never meet, while "in February 2019" in a later article finds the summit of
    27 February.
@@ -36,7 +36,7 @@ from datetime import date, timedelta
 
 PRECISION_RANK = {"day": 0, "reported": 1, "week": 2, "month": 3, "year": 4}
 REPORTED_DAYS = 1  # an undated report describes the day of publication or the day before
-MEETING_DAYS = timedelta(days=1)  # slack on each side of a dated meeting (CONSULT)
+MEETING_DAYS = timedelta(days=2)  # slack on each side of a dated meeting (CONSULT): visits run for days
 SAMPLE = 50  # wordings kept per cluster for quote similarity
 BACKGROUND_DAYS = 7  # a mention whose window ends this long before publication looks back in time
 

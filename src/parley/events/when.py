@@ -8,13 +8,13 @@ from parley.models import Document
 
 def date_for(trigger, dates: list[DateExpression], document: Document):
     """The date expression of the trigger's own clause, else the document date."""
-    best = None
+    best = own = None
     owners = []
     for expression in dates:
         owner = _owner(trigger.doc.char_span(expression.start, expression.end, alignment_mode="expand"))
         owners.append((expression, owner))
         if owner is not None and owner.i == trigger.i:
-            best = expression
+            best = own = expression
             break
         if owner is not None and best is None and _governs(owner, trigger):
             best = expression
@@ -25,6 +25,10 @@ def date_for(trigger, dates: list[DateExpression], document: Document):
             (e for e, owner in owners if owner is not None and _temporal_clause_of(owner, trigger)), None
         )
     if best is not None and best.value is not None:
+        if best is not own and _before(trigger):
+            # "Riyadh cut ties on Jan 3 after protesters stormed its embassy": the storming took
+            # place before that date, on a day the text does not give
+            return best.value.isoformat(), best.precision, None
         return best.value.isoformat(), best.precision, best.text
     if document.published is None:
         return None, None, None
@@ -32,6 +36,18 @@ def date_for(trigger, dates: list[DateExpression], document: Document):
 
 
 TEMPORAL_MARKS = frozenset({"after", "when", "as", "once", "following"})
+EARLIER_MARKS = frozenset({"after", "following", "since"})
+
+
+def _before(trigger) -> bool:
+    """The trigger heads a clause that says it came first: "after X stormed ..."."""
+    return (
+        trigger.dep_ in ("advcl", "pcomp")
+        and any(
+            child.dep_ in ("mark", "prep") and child.lower_ in EARLIER_MARKS for child in trigger.children
+        )
+        or (trigger.dep_ == "pcomp" and trigger.head.lower_ in EARLIER_MARKS)
+    )
 
 
 def _temporal_clause_of(clause, trigger) -> bool:
