@@ -54,8 +54,7 @@ def read_inputs(
 ) -> Iterator[Item]:
     """Read every path (files or folders, recursively); '-' reads stdin. `resume` maps JSONL paths
     to the last line already stored: those lines are skipped without being parsed."""
-    _RESUME.clear()
-    _RESUME.update(resume or {})
+    resume = resume or {}
     for raw in paths:
         if str(raw) == "-":
             yield from read_stdin(default_date=default_date)
@@ -64,20 +63,21 @@ def read_inputs(
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() in SUPPORTED:
-                    yield from read_file(child, default_date)
+                    yield from read_file(child, default_date, resume.get(str(child), 0))
         elif path.exists():
-            yield from read_file(path, default_date)
+            yield from read_file(path, default_date, resume.get(str(path), 0))
         else:
             yield ParleyError("P001", path=str(path), reason="no such file or folder")
 
 
-def read_file(path: Path, default_date: date | None = None) -> Iterator[Item]:
-    """Read one file by its suffix; unknown suffixes are read as plain text."""
+def read_file(path: Path, default_date: date | None = None, done: int = 0) -> Iterator[Item]:
+    """Read one file by its suffix; unknown suffixes are read as plain text. For JSONL, the first
+    `done` lines (stored by an earlier run) are skipped unparsed."""
     suffix = path.suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES:
             with open(path, "rb") as handle:
-                yield from read_jsonl(handle, str(path), default_date)
+                yield from read_jsonl(handle, str(path), default_date, done)
         elif suffix in HTML_SUFFIXES:
             yield read_html(path, default_date)
         else:
@@ -120,13 +120,11 @@ def make_document(text: str, source: str, line: int | None = None, **meta) -> Do
     return Document(text=text, source=where, **meta)
 
 
-_RESUME: dict[str, int] = {}  # set by read_inputs for the duration of one read
-
-
-def read_jsonl(handle: io.BufferedIOBase, path: str, default_date: date | None = None) -> Iterator[Item]:
+def read_jsonl(
+    handle: io.BufferedIOBase, path: str, default_date: date | None = None, done: int = 0
+) -> Iterator[Item]:
     """Stream a JSONL file one line at a time, so memory stays bounded whatever its size."""
     number = 0
-    done = _RESUME.get(path, 0)
     while True:
         raw = handle.readline(MAX_LINE_BYTES + 1)
         if not raw:

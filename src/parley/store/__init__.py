@@ -24,9 +24,9 @@ from parley.models import ActorRef, Document, Event
 from parley.store.schema import ACTOR_FIELDS, MENTION_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "parley.duckdb"
-EVENT_COLUMNS = MENTION_COLUMNS  # the foundation's name for the mention columns
 CANONICAL_EXTRA = ["event_id", "mentions", "sources", "articles", "first_reported", "last_reported"]
-__all__ = ["SCHEMA_VERSION", "Store", "default_path", "dumps"]
+MENTION_EXTRA = ["event_id", "url", "title", "publisher", "published", "background", "link"]
+__all__ = ["SCHEMA_VERSION", "Store", "default_path", "dumps", "mention_row"]
 
 
 def default_path(path: str | os.PathLike | None = None) -> Path:
@@ -529,10 +529,7 @@ class Store:
             f"SELECT {columns}, m.event_id FROM mentions m WHERE m.doc_id = ? ORDER BY m.char_start", [doc_id]
         )
         for row in cursor.fetchall():
-            record = dict(zip([*MENTION_COLUMNS, "event_id"], row, strict=True))
-            out = row_to_event_dict(record)
-            out["event_id"] = record["event_id"]
-            yield out
+            yield with_extras(dict(zip([*MENTION_COLUMNS, "event_id"], row, strict=True)), ["event_id"])
 
     def event(self, event_id: str) -> dict | None:
         """One canonical event by id, or None."""
@@ -545,14 +542,7 @@ class Store:
         cursor = self.con.execute(f"SELECT {', '.join(columns)} FROM events{tail}", params)
         while batch := cursor.fetchmany(1000):
             for row in batch:
-                record = dict(zip(columns, row, strict=True))
-                out = row_to_event_dict(record)
-                out["event_id"] = record["event_id"]
-                for key in ("mentions", "sources", "articles"):
-                    out[key] = record[key]
-                for key in ("first_reported", "last_reported"):
-                    out[key] = record[key].isoformat() if record[key] else None
-                yield out
+                yield with_extras(dict(zip(columns, row, strict=True)), CANONICAL_EXTRA)
 
     def mentions(
         self,
@@ -582,15 +572,8 @@ class Store:
         while batch := cursor.fetchmany(1000):
             for row in batch:
                 record = dict(zip(names, row, strict=True))
-                out = row_to_event_dict(record)
-                out["event_id"] = record["event_id"]
-                out["url"] = record["url"]
-                out["title"] = record["title"]
-                out["publisher"] = record["publisher"]
-                out["published"] = record["published"].isoformat() if record["published"] else None
-                out["background"] = bool(record["background"])
-                out["link"] = record["link"]
-                yield out
+                record["background"] = bool(record["background"])
+                yield with_extras(record, MENTION_EXTRA)
 
     def counts(self) -> dict[str, int]:
         self._fresh()
@@ -621,12 +604,6 @@ class Store:
             (Document(text="", id=doc_id, published=published, source=source), hits.get(doc_id, []))
             for doc_id, published, source in documents
         ]
-
-
-def _array(values):
-    import numpy as np
-
-    return np.asarray(values, dtype=np.uint64)
 
 
 FORMULA_COLUMNS = [
@@ -676,7 +653,13 @@ def mention_row(event: Event) -> tuple:
     return tuple(values)
 
 
-event_row = mention_row  # the foundation's name
+def with_extras(row: dict, keys: list[str]) -> dict:
+    """A stored row in the contract's shape, followed by some of its other columns (dates as text)."""
+    out = row_to_event_dict(row)
+    for key in keys:
+        value = row[key]
+        out[key] = value.isoformat() if isinstance(value, date) else value
+    return out
 
 
 def row_to_event_dict(row: dict) -> dict:
