@@ -139,8 +139,8 @@ def formulas_page(
     category: Annotated[str | None, Query(max_length=80)] = None,
 ):
     """Formula-by-document matrix for the documents where speaker a or b uses formulas."""
-    from parley.formulas.lexicon import load_lexicon
     from parley.formulas.series import MARKS, series_from_hits
+    from parley.server.routes import _lexicon
     from parley.models import Document
 
     where = "h.speaker_country IN (?, ?)"
@@ -159,7 +159,7 @@ def formulas_page(
         document, hits = found.setdefault(doc_id, (Document(text="", id=doc_id, published=published), []))
         hits.append({"formula_id": formula_id, "status": status})
         titles[doc_id] = title
-    matrix = series_from_hits(list(found.values()), load_lexicon())
+    matrix = series_from_hits(list(found.values()), _lexicon())
     categories = [
         r[0] for r in store.con.execute("SELECT DISTINCT category FROM formula_hits ORDER BY 1").fetchall()
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
@@ -151,7 +152,9 @@ def network(
     }
 
 
+@cache
 def _lexicon():
+    """The formula lexicon, read once per process."""
     from parley.formulas.lexicon import load_lexicon
 
     return load_lexicon()
