@@ -140,8 +140,8 @@ def formulas_page(
 ):
     """Formula-by-document matrix for the documents where speaker a or b uses formulas."""
     from parley.formulas.series import MARKS, series_from_hits
-    from parley.server.routes import _lexicon
     from parley.models import Document
+    from parley.server.routes import _lexicon
 
     where = "h.speaker_country IN (?, ?)"
     params: list = [a, b]
