@@ -15,12 +15,14 @@ prefilter, and every difference is reported.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from parley.models import Document, Event
 
-PRONOUNS = frozenset("it they he she we".split())
+PRONOUNS = frozenset("it its they their them he his him she her we our".split())
 JOIN = "\n\n"
+CONTEXT = 0  # sentences kept before each passing one
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 
 
@@ -90,35 +92,47 @@ class Prefilter:
             out.append(Segment(sentence.start_char, sentence.end_char, index, trigger and actor))
         return out
 
-    def reduce(self, document: Document) -> tuple[Document, list[tuple[int, int, int, int]], int]:
-        """The document cut down to its passing sentences, the offset map and the sentence count.
-
-        The map has one (reduced start, original start, length, sentence index) per kept sentence."""
-        kept, pieces, at = [], [], 0
+    def reduce(self, document: Document, context: int = CONTEXT) -> tuple[Document, dict, int]:
+        """The document cut down to its passing sentences (each with `context` sentences before it,
+        for pronouns and for the parser's view of the neighbourhood), the offset map, and the count
+        of sentences. Neighbouring kept sentences stay one piece of the original text."""
         segments = self.segments(document.text)
-        for segment in segments:
-            if not segment.passes:
+        keep = [False] * len(segments)
+        for i, segment in enumerate(segments):
+            if segment.passes:
+                for j in range(max(0, i - context), i + 1):
+                    keep[j] = True
+        pieces: list[tuple[int, int]] = []  # (original start, original end) of runs of kept sentences
+        for segment, kept in zip(segments, keep, strict=True):
+            if not kept:
                 continue
-            piece = document.text[segment.start : segment.end]
-            kept.append((at, segment.start, len(piece), segment.index))
-            pieces.append(piece)
-            at += len(piece) + len(JOIN)
-        return replace(document, text=JOIN.join(pieces)), kept, len(segments)
+            if pieces and pieces[-1][1] == segment.start:
+                pieces[-1] = (pieces[-1][0], segment.end)
+            else:
+                pieces.append((segment.start, segment.end))
+        offsets, texts, at = [], [], 0
+        for begin, finish in pieces:
+            offsets.append((at, begin, finish - begin))
+            texts.append(document.text[begin:finish])
+            at += finish - begin + len(JOIN)
+        mapping = {"pieces": offsets, "starts": [s.start for s in segments]}
+        return replace(document, text=JOIN.join(texts)), mapping, len(segments)
 
 
-def restore(events: list[Event], document: Document, kept) -> list[Event]:
+def restore(events: list[Event], document: Document, mapping: dict) -> list[Event]:
     """Events found in a reduced text, with offsets and sentence numbers of the original."""
     out = []
     for event in events:
-        for reduced_start, original_start, length, index in kept:
+        for reduced_start, original_start, length in mapping["pieces"]:
             if reduced_start <= event.char_start < reduced_start + length:
                 shift = original_start - reduced_start
+                start = event.char_start + shift
                 out.append(
                     replace(
                         event,
                         doc_id=document.id,
-                        sentence=index,
-                        char_start=event.char_start + shift,
+                        sentence=max(0, bisect_right(mapping["starts"], start) - 1),
+                        char_start=start,
                         char_end=event.char_end + shift,
                     )
                 )
