@@ -137,7 +137,7 @@ def count_sentences(nlp, texts: list[str]) -> int:
     return sum(len(list(doc.sents)) for doc in nlp.pipe(texts, batch_size=64))
 
 
-def run_bench(sentences: int = 20000, workers: list[int] | None = None) -> str:
+def run_bench(sentences: int = 50000, workers: list[int] | None = None) -> str:
     """Run every measurement and return the report."""
     from parley import service
     from parley.pipeline import Parley, load_nlp

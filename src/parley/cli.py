@@ -639,7 +639,7 @@ def demo(
 
 @app.command()
 def bench(
-    sentences: Annotated[int, typer.Option("--sentences", help="Size of the generated corpus.")] = 20000,
+    sentences: Annotated[int, typer.Option("--sentences", help="Size of the generated corpus.")] = 50000,
     workers: Annotated[str, typer.Option("--workers", help="Comma-separated process counts.")] = "1,2",
 ):
     """Throughput, peak memory and the ratio to a bare spaCy parse, measured in this run."""
