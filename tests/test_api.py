@@ -166,3 +166,20 @@ def test_pages_render_and_link_to_local_assets_only(client):
         assert "http://" not in page.text.replace("http://www.w3.org", "") or path.startswith("/documents")
         assert "cdn" not in page.text.lower()
     assert client.get("/static/plotly.min.js").status_code == 200
+
+
+def test_api_opens_an_unlinked_store_and_links_it_first(tmp_path, parley):
+    """A store left with unlinked mentions (a stopped ingest) is linked before the read-only app serves it."""
+    from parley import service
+    from parley.store import Store
+
+    source = tmp_path / "d.jsonl"
+    source.write_text(
+        '{"id": "a", "date": "2021-05-31", "text": "North Korea criticized the United States."}\n'
+    )
+    with Store(tmp_path / "u.duckdb") as store:
+        store.regroup = lambda: 0  # stopped before linking
+        service.ingest([str(source)], store, parley=parley)
+        assert store.dirty()
+    served = TestClient(create_app(tmp_path / "u.duckdb", token=""))
+    assert served.get("/api/events").json()["total"] == 1

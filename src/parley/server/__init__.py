@@ -56,9 +56,17 @@ class Database:
     """One DuckDB connection for the app; each request works on its own cursor."""
 
     def __init__(self, path: str | os.PathLike | None, writable: bool):
+        from parley.store import SCHEMA_VERSION
+
         self.path = default_path(path)
-        if not self.path.exists() or writable:
-            Store(self.path).close()  # create the file, or bring its schema up to date
+        if self.path.exists() and not writable:
+            with Store(self.path, read_only=True) as probe:
+                writable_once = probe.schema_version() < SCHEMA_VERSION or probe.dirty()
+        else:
+            writable_once = True
+        if writable_once:  # create the file, bring its schema up to date, link any unlinked mentions
+            with Store(self.path) as store:
+                store.regroup()
         self.store = Store(self.path, read_only=not writable)
         self.writable = writable
         self.lock = threading.Lock()  # writes are serialised
