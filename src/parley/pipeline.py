@@ -100,7 +100,8 @@ class Parley:
             if kept is not None:
                 from parley.prefilter import restore
 
-                return Coded(document, restore(self.coder.code_doc(parsed, reduced), document, kept))
+                events = self.coder.code_doc(parsed, reduced, hints=kept["hints"])
+                return Coded(document, restore(events, document, kept))
             return Coded(document, self.coder.code_doc(parsed, document))
         except Exception as error:  # a coder bug must not lose the other documents
             reason = f"{type(error).__name__}: {error}"

@@ -60,6 +60,7 @@ class Prefilter:
         self.splitter = spacy.blank("en")
         self.splitter.add_pipe("sentencizer")
         self.matcher = parley.coder.matcher
+        self.kb = parley.kb
         frames = parley.frames
         irregular = _irregular_forms(parley.nlp)
         triggers: set[str] = set()
@@ -110,13 +111,37 @@ class Prefilter:
                 pieces[-1] = (pieces[-1][0], segment.end)
             else:
                 pieces.append((segment.start, segment.end))
-        offsets, texts, at = [], [], 0
+        offsets, texts, hints, at = [], [], [], 0
+        piece = 0
+        for segment, kept in zip(segments, keep, strict=True):
+            if kept:
+                continue
+            # a dropped sentence still names people that later sentences call by surname ("Kim met
+            # Shoigu"): its first person is handed to the coder, as the subject it most likely is
+            while piece < len(pieces) and pieces[piece][0] < segment.start:
+                piece += 1
+            person = self._first_person(document.text[segment.start : segment.end])
+            if person is not None:
+                hints.append((piece, person))
         for begin, finish in pieces:
             offsets.append((at, begin, finish - begin))
             texts.append(document.text[begin:finish])
             at += finish - begin + len(JOIN)
-        mapping = {"pieces": offsets, "starts": [s.start for s in segments]}
+        positions = [offsets[i][0] if i < len(offsets) else at for i, _ in hints]
+        mapping = {
+            "pieces": offsets,
+            "starts": [s.start for s in segments],
+            "hints": [(position, person) for position, (_, person) in zip(positions, hints, strict=True)],
+        }
         return replace(document, text=JOIN.join(texts)), mapping, len(segments)
+
+    def _first_person(self, text: str) -> str | None:
+        words = [t.text for t in self.splitter.tokenizer(text)]
+        for mention in self.matcher.find(words):
+            actor = self.kb.actors.get(mention.actor_id)
+            if actor is not None and actor.kind == "person":
+                return actor.id
+        return None
 
 
 def restore(events: list[Event], document: Document, mapping: dict) -> list[Event]:

@@ -54,11 +54,15 @@ class EventCoder(TargetRules):
         }
         self.phrase_contexts = {w: n for w, n in self.contexts.items() if " " in w}
 
-    def code_doc(self, parsed, document: Document) -> list[Event]:
-        """All events in one parsed document."""
+    def code_doc(self, parsed, document: Document, hints: list | None = None) -> list[Event]:
+        """All events in one parsed document. `hints` are (character offset, person id): people
+        named in sentences the prefilter left out before that offset, remembered as if parsed."""
         ctx = DocContext()
+        pending = list(hints or [])
         events: list[Event] = []
         for index, sentence in enumerate(parsed.sents):
+            while pending and pending[0][0] <= sentence.start_char:
+                self.resolver.remember_person(pending.pop(0)[1], document.published, ctx)
             events.extend(self.code_sentence(sentence, index, document, ctx))
         return events
 

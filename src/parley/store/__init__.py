@@ -241,14 +241,17 @@ class Store:
         stored: dict[str, tuple] = {}  # candidate doc id -> (story, signature)
         candidates: dict[str, set] = {doc_id: set() for doc_id in ids}
         rows = self.con.execute(
-            "SELECT DISTINCT p.probe, b.doc_id, d.story_id, s.signature FROM doc_bands b "
+            "WITH hits AS (SELECT p.probe, b.doc_id FROM doc_bands b "
             "JOIN (SELECT unnest(?::VARCHAR[]) AS probe, unnest(?::INTEGER[]) AS band, "
             "unnest(?::BIGINT[]) AS hash) p ON b.band = p.band AND b.hash = p.hash "
-            "JOIN documents d ON d.doc_id = b.doc_id JOIN doc_signatures s ON s.doc_id = b.doc_id",
+            "GROUP BY 1, 2 HAVING count(*) >= ?) "
+            "SELECT h.probe, h.doc_id, d.story_id, s.signature FROM hits h "
+            "JOIN documents d ON d.doc_id = h.doc_id JOIN doc_signatures s ON s.doc_id = h.doc_id",
             [
                 [doc_id for doc_id in ids for _ in bands[doc_id]],
                 [band for doc_id in ids for band in range(len(bands[doc_id]))],
                 [h for doc_id in ids for h in bands[doc_id]],
+                neardup.MIN_SHARED_BANDS,
             ],
         ).fetchall()
         for probe, doc_id, story, sig in rows:
