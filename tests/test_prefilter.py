@@ -64,3 +64,17 @@ def test_prefilter_loses_no_event_on_the_gold_sets(split, fast, parley):
         }
 
     assert keys(fast.code_batch(documents)) == keys(parley.code_batch(documents))
+
+
+def test_prefilter_dropped_sentences_still_name_people_for_later_surnames(fast, parley):
+    text = (
+        "North Korean leader Kim Jong Un and Russian Defence Minister Sergei Shoigu watched a parade. "
+        "The parade marked the anniversary of the armistice. "
+        "Kim met Shoigu on Wednesday and gave him a tour of a weapons exhibition."
+    )
+    document = Document(text=text, id="k")
+    assert [s.passes for s in fast.prefilter.segments(text)][:2] == [False, False]
+    [full] = parley.code_batch([document])
+    [quick] = fast.code_batch([document])
+    assert quick.events and [e.to_dict() for e in quick.events] == [e.to_dict() for e in full.events]
+    assert {e.source.actor_id for e in quick.events} == {"PRK.KIM_JONG_UN", "RUS.SHOIGU_SERGEI"}
