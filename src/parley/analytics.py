@@ -21,14 +21,11 @@ PERIODS = ("day", "week", "month")
 
 
 def _span(since: date | None, until: date | None, column: str = "date") -> tuple[str, list]:
-    where, params = [], []
-    if since:
-        where.append(f"{column} >= ?")
-        params.append(since)
-    if until:
-        where.append(f"{column} <= ?")
-        params.append(until)
-    return "".join(f" AND {w}" for w in where), params
+    """ " AND column >= ? AND column <= ?" for the dates given, to append to a WHERE clause."""
+    from parley.store import date_span
+
+    clauses, params = date_span(since, until, column)
+    return "".join(f" AND {c}" for c in clauses), params
 
 
 def dyad_series(
@@ -122,6 +119,7 @@ def shifts(
     """Weeks where a dyad's mean PLOVER score departs from the previous weeks' median by more than
     `threshold` robust z-scores (|x - median| / (1.4826 * MAD)); newest first."""
     extra, params = _span(since, until)
+    weekly_extra, _ = _span(since, until, "e.date")
     if dyad:
         chosen = "SELECT ? AS source_country, ? AS target_country"
         chosen_params: list = list(dyad)
@@ -139,7 +137,7 @@ def shifts(
             SELECT e.source_country, e.target_country, CAST(date_trunc('week', e.date) AS DATE) AS week,
                 avg(e.plover_score) AS score
             FROM events e JOIN chosen USING (source_country, target_country)
-            WHERE e.date IS NOT NULL{extra.replace(" date", " e.date")}
+            WHERE e.date IS NOT NULL{weekly_extra}
             GROUP BY 1, 2, 3
         ),
         scored AS (

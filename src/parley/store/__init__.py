@@ -415,21 +415,17 @@ class Store:
             self.regroup()
 
     @staticmethod
-    def _filters(dyad, event_type, since, until, prefix: str = "") -> tuple[str, list]:
-        where, params = [], []
+    def _filters(dyad, event_type, since, until, prefix: str = "") -> tuple[list[str], list]:
+        """SQL conditions (to be joined by `where`) and their parameters for the common filters."""
+        clauses, params = [], []
         if dyad:
-            where.append(f"{prefix}source_country = ? AND {prefix}target_country = ?")
+            clauses.append(f"{prefix}source_country = ? AND {prefix}target_country = ?")
             params += list(dyad)
         if event_type:
-            where.append(f"{prefix}event_type = ?")
+            clauses.append(f"{prefix}event_type = ?")
             params.append(event_type.upper())
-        if since:
-            where.append(f"{prefix}date >= ?")
-            params.append(since)
-        if until:
-            where.append(f"{prefix}date <= ?")
-            params.append(until)
-        return (" WHERE " + " AND ".join(where)) if where else "", params
+        dated, values = date_span(since, until, f"{prefix}date")
+        return clauses + dated, params + values
 
     def events(
         self,
@@ -441,8 +437,8 @@ class Store:
         """Canonical events in the contract's shape plus their id, counts and report dates."""
         self._fresh()
         self._require(3)
-        where, params = self._filters(dyad, event_type, since, until)
-        return self._canonical(where + " ORDER BY date NULLS LAST, event_id", params)
+        clauses, params = self._filters(dyad, event_type, since, until)
+        return self._canonical(where(clauses) + " ORDER BY date NULLS LAST, event_id", params)
 
     def all_events(
         self,
@@ -454,12 +450,12 @@ class Store:
         """Parley's canonical events and imported GDELT events side by side (the all_events view)."""
         self._fresh()
         self._require(3)
-        where, params = self._filters(dyad, None, since, until)
+        clauses, params = self._filters(dyad, None, since, until)
         if origin:
-            where = (where + " AND " if where else " WHERE ") + "origin = ?"
+            clauses.append("origin = ?")
             params.append(origin)
         cursor = self.con.execute(
-            f"SELECT * FROM all_events{where} ORDER BY date NULLS LAST, origin, id", params
+            f"SELECT * FROM all_events{where(clauses)} ORDER BY date NULLS LAST, origin, id", params
         )
         names = [c[0] for c in cursor.description]
         while batch := cursor.fetchmany(1000):
@@ -481,8 +477,7 @@ class Store:
         offset: int = 0,
     ) -> tuple[int, list[dict]]:
         """Canonical events matching every filter given, newest first: (total, one page)."""
-        where, params = self._filters(dyad, event_type, since, until)
-        clauses = [where[len(" WHERE ") :]] if where else []
+        clauses, params = self._filters(dyad, event_type, since, until)
         if actor:
             clauses.append(
                 "(source_country = ? OR target_country = ? OR source_actor_id = ? OR target_actor_id = ?)"
@@ -494,7 +489,7 @@ class Store:
         if text:
             clauses.append("event_id IN (SELECT event_id FROM mentions WHERE quote ILIKE ? ESCAPE '\\')")
             params.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        tail = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        tail = where(clauses)
         total = self.con.execute(f"SELECT count(*) FROM events{tail}", params).fetchone()[0]
         page = list(
             self._canonical(
@@ -558,15 +553,15 @@ class Store:
         """Mentions with their provenance: the shape of `parley code` plus event_id, url, title..."""
         self._fresh()
         self._require(3)
-        where, params = self._filters(dyad, event_type, since, until, prefix="m.")
+        clauses, params = self._filters(dyad, event_type, since, until, prefix="m.")
         if event_id is not None:
-            where = (where + " AND " if where else " WHERE ") + "m.event_id = ?"
+            clauses.append("m.event_id = ?")
             params.append(event_id)
         extra = ["event_id", "link", "background"]
         docs = ["url", "title", "publisher", "published"]
         selected = ", ".join(["m." + c for c in MENTION_COLUMNS + extra] + ["d." + c for c in docs])
         sql = (
-            f"SELECT {selected} FROM mentions m JOIN documents d USING (doc_id){where} "
+            f"SELECT {selected} FROM mentions m JOIN documents d USING (doc_id){where(clauses)} "
             "ORDER BY d.published NULLS LAST, m.doc_id, m.char_start, m.event_type, "
             "m.source_actor_id, m.target_actor_id"
         )
@@ -654,6 +649,22 @@ def mention_row(event: Event) -> tuple:
     target = event.target
     values.append(block_of(event.source.country, target.country if target else None, event.event_type))
     return tuple(values)
+
+
+def date_span(since: date | None, until: date | None, column: str = "date") -> tuple[list[str], list]:
+    """SQL conditions and parameters keeping `column` between two dates (either may be open)."""
+    clauses, params = [], []
+    if since:
+        clauses.append(f"{column} >= ?")
+        params.append(since)
+    if until:
+        clauses.append(f"{column} <= ?")
+        params.append(until)
+    return clauses, params
+
+
+def where(clauses: list[str]) -> str:
+    return (" WHERE " + " AND ".join(clauses)) if clauses else ""
 
 
 def with_extras(row: dict, keys: list[str]) -> dict:
