@@ -22,7 +22,6 @@ from parley.models import Document, Event
 
 PRONOUNS = frozenset("it its they their them he his him she her we our".split())
 JOIN = "\n\n"
-CONTEXT = 0  # sentences kept before each passing one
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 
 
@@ -93,16 +92,12 @@ class Prefilter:
             out.append(Segment(sentence.start_char, sentence.end_char, index, trigger and actor))
         return out
 
-    def reduce(self, document: Document, context: int = CONTEXT) -> tuple[Document, dict, int]:
-        """The document cut down to its passing sentences (each with `context` sentences before it,
-        for pronouns and for the parser's view of the neighbourhood), the offset map, and the count
-        of sentences. Neighbouring kept sentences stay one piece of the original text."""
+    def reduce(self, document: Document) -> tuple[Document, dict, int]:
+        """The document cut down to its passing sentences, the offset map, and the count of
+        sentences. Neighbouring kept sentences stay one piece of the original text. (Keeping the
+        sentence before each passing one as context was measured and recovered nothing.)"""
         segments = self.segments(document.text)
-        keep = [False] * len(segments)
-        for i, segment in enumerate(segments):
-            if segment.passes:
-                for j in range(max(0, i - context), i + 1):
-                    keep[j] = True
+        keep = [segment.passes for segment in segments]
         pieces: list[tuple[int, int]] = []  # (original start, original end) of runs of kept sentences
         for segment, kept in zip(segments, keep, strict=True):
             if not kept:

@@ -105,9 +105,6 @@ class Store:
             raise ParleyError("P017", path=str(self.path), found=self.schema_version(), needed=SCHEMA_VERSION)
 
     # ---------------------------------------------------------------- writes
-    def has_document(self, doc_id: str) -> bool:
-        return bool(self.con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [doc_id]).fetchone())
-
     def is_current(self, document: Document) -> bool:
         """True if this document is stored with this very text (re-ingesting it is a no-op)."""
         row = self.con.execute(
