@@ -78,3 +78,28 @@ def test_prefilter_dropped_sentences_still_name_people_for_later_surnames(fast, 
     [quick] = fast.code_batch([document])
     assert quick.events and [e.to_dict() for e in quick.events] == [e.to_dict() for e in full.events]
     assert {e.source.actor_id for e in quick.events} == {"PRK.KIM_JONG_UN", "RUS.SHOIGU_SERGEI"}
+
+
+def test_prefilter_checks_the_words_a_frame_needs_besides_its_trigger(fast):
+    # "give" is a trigger only with an object the frames name (asylum, aid, an apology...)
+    text = (
+        "Officials did not give further details. Sweden gave asylum to two defectors from Belarus. "
+        "The spokesman said the figures would be revised. The envoy said Iran must release the crew."
+    )
+    assert [s.passes for s in fast.prefilter.segments(text)] == [False, True, False, True]
+
+
+def test_prefilter_pieces_keep_their_own_sentences(fast, parley):
+    # Without preset boundaries the parser ran a piece ending in a closing quote into the next one
+    # across the blank line, and the second piece's event was lost.
+    text = (
+        'Putin, speaking in Hanoi on Thursday, warned that arming Ukraine would be "a very big mistake." '
+        "Rice prices climbed for a third month. "
+        "Secretary of State Antony Blinken and South Korean Foreign Minister Cho Tae-yul condemned the "
+        "treaty in a phone call on Thursday. The two Koreas also agreed to field joint teams at the games."
+    )
+    document = Document(text=text, id="q")
+    [full] = parley.code_batch([document])
+    [quick] = fast.code_batch([document])
+    assert {e.event_type for e in full.events} >= {"ACCUSE", "AGREE"}
+    assert [e.to_dict() for e in quick.events] == [e.to_dict() for e in full.events]

@@ -83,7 +83,7 @@ class Parley:
             parsed_docs = self.nlp.pipe((d.text for d in documents), batch_size=batch_size)
             return [self._code_one(p, d) for d, p in zip(documents, parsed_docs, strict=True)]
         reduced = [self._reduce(d) for d in documents]
-        parsed_docs = self.nlp.pipe((r[0].text for r in reduced), batch_size=batch_size)
+        parsed_docs = self.nlp.pipe((self._unparsed(*r) for r in reduced), batch_size=batch_size)
         return [
             self._code_one(p, d, r[0], r[1]) for d, r, p in zip(documents, reduced, parsed_docs, strict=True)
         ]
@@ -94,6 +94,18 @@ class Parley:
         except Exception:  # the prefilter must never cost a document: parse it whole
             return document, None
         return shorter, kept
+
+    def _unparsed(self, reduced: Document, kept: dict | None):
+        """The reduced text tokenized, each kept piece starting a sentence: the parser keeps preset
+        boundaries, so it cannot run the end of one piece into the next (it would across a blank
+        line after a closing quote)."""
+        doc = self.nlp.make_doc(reduced.text)
+        if kept is not None:
+            starts = {start for start, _, _ in kept["pieces"][1:]}
+            for token in doc:
+                if token.idx in starts:
+                    token.is_sent_start = True
+        return doc
 
     def _code_one(self, parsed, document: Document, reduced=None, kept=None) -> Coded | ParleyError:
         try:

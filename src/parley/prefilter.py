@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
+from parley.actors.resolve import PAIR_NOUNS
 from parley.models import Document, Event
 
 PRONOUNS = frozenset("it its they their them he his him she her we our".split())
@@ -60,22 +61,15 @@ class Prefilter:
         self.splitter.add_pipe("sentencizer")
         self.matcher = parley.coder.matcher
         self.kb = parley.kb
-        frames = parley.frames
-        irregular = _irregular_forms(parley.nlp)
-        triggers: set[str] = set()
-        for lemma in frames.by_verb:
-            for word in lemma.lower().split():
-                triggers |= verb_forms(word) | irregular.get(word, set())
-        for lemma in frames.by_noun:
-            for word in lemma.lower().split():
-                triggers |= noun_forms(word) | verb_forms(word) | irregular.get(word, set())
-        self.triggers = frozenset(triggers)
+        self.rules = _trigger_rules(parley.frames, _irregular_forms(parley.nlp))
+        self.triggers = frozenset(self.rules)
         lexicon = parley.kb.lexicon
         described = set()
         for source in (getattr(lexicon, "sectors", {}), getattr(lexicon, "roles", {})):
-            for key in source:
-                described |= {w.lower() for w in str(key).split()}
-        self.descriptions = frozenset(described | {"sides", "side", "government", "ministry", "country"})
+            described |= {_head_word(str(key)) for key in source}
+        # counted nouns stand for the two parties just named ("the two Koreas", "both sides")
+        pairs = {form for noun in PAIR_NOUNS for form in noun_forms(noun)} | {"koreas"}
+        self.descriptions = frozenset(described | pairs | {"government", "ministry", "country"})
 
     def segments(self, text: str) -> list[Segment]:
         doc = self.splitter(text)
@@ -83,7 +77,7 @@ class Prefilter:
         for index, sentence in enumerate(doc.sents):
             words = [t.text for t in sentence]
             lowered = {w.lower() for w in words}
-            trigger = not lowered.isdisjoint(self.triggers)
+            trigger = self._triggered(lowered)
             actor = trigger and (
                 not lowered.isdisjoint(PRONOUNS)
                 or not lowered.isdisjoint(self.descriptions)
@@ -91,6 +85,15 @@ class Prefilter:
             )
             out.append(Segment(sentence.start_char, sentence.end_char, index, trigger and actor))
         return out
+
+    def _triggered(self, lowered: set[str]) -> bool:
+        """Could some frame fire: its trigger word is here, and a word of each of its required
+        word groups (object, required word, clause modal, particle)?"""
+        for word in lowered & self.triggers:
+            for needs in self.rules[word]:
+                if all(not lowered.isdisjoint(group) for group in needs):
+                    return True
+        return False
 
     def reduce(self, document: Document) -> tuple[Document, dict, int]:
         """The document cut down to its passing sentences, the offset map, and the count of
@@ -158,6 +161,57 @@ def restore(events: list[Event], document: Document, mapping: dict) -> list[Even
                 )
                 break
     return out
+
+
+def _trigger_rules(frames, irregular: dict[str, set[str]]) -> dict[str, list[tuple[frozenset, ...]]]:
+    """{trigger word form: the word groups each of its frames also needs}. Only constraints that
+    the coder checks as words are compiled (a necessary condition, so nothing the coder would find
+    is dropped): the object head of `object` lists without null, `requires_word` (unless
+    coordinated actors may stand in), `clause_modal`, `particle` and `particle_or_prep`. Frames
+    with none of them need only their trigger."""
+
+    def forms(word: str) -> set[str]:
+        word = word.lower()
+        out = verb_forms(word) | noun_forms(word) | irregular.get(word, set())
+        if word.endswith("s"):  # object words also match with a final "s" dropped
+            out |= noun_forms(word[:-1]) | irregular.get(word[:-1], set())
+        return out
+
+    rules: dict[str, set[tuple[frozenset, ...]]] = {}
+    for frame in frames.frames:
+        needs = []
+        if frame.object and None not in frame.object:
+            # object_words() matches the object's head (text or lemma) or a phrase ending in it
+            needs.append(frozenset().union(*(forms(w.split()[-1]) for w in frame.object)))
+        if frame.requires_word and not frame.pair_satisfies:
+            needs.append(frozenset().union(*(forms(w) for w in frame.requires_word)))
+        if frame.clause_modal:
+            needs.append(frozenset(w.lower() for w in frame.clause_modal))
+        if frame.particle:
+            needs.append(frozenset({frame.particle.lower()}))
+        if frame.particle_or_prep:
+            needs.append(frozenset(w.lower() for w in frame.particle_or_prep))
+        need = tuple(sorted(needs, key=len))
+        words: set[str] = set()
+        for verb in frame.verbs:
+            for word in verb.lower().split():
+                words |= verb_forms(word) | irregular.get(word, set())
+        for noun in frame.nouns:
+            head = noun.lower().split()[-1]  # the coder looks nouns up by their last word
+            words |= noun_forms(head) | verb_forms(head) | irregular.get(head, set())
+        for word in words:
+            rules.setdefault(word, set()).add(need)
+    # a word with an unconstrained frame needs nothing else
+    return {w: [()] if () in needs else sorted(needs, key=len) for w, needs in rules.items()}
+
+
+def _head_word(key: str) -> str:
+    """The noun a description is resolved by: "secretary of state" -> secretary, "top diplomat" ->
+    diplomat."""
+    words = key.lower().split()
+    if "of" in words[1:]:
+        words = words[: words.index("of")]
+    return words[-1]
 
 
 def _irregular_forms(nlp) -> dict[str, set[str]]:
