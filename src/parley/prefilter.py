@@ -114,13 +114,14 @@ class Prefilter:
         for segment, kept in zip(segments, keep, strict=True):
             if kept:
                 continue
-            # a dropped sentence still names people that later sentences call by surname ("Kim met
-            # Shoigu"): its first person is handed to the coder, as the subject it most likely is
+            # A dropped sentence still sets the context later sentences resolve against: people
+            # they call by surname ("Kim met Shoigu"), and the subject that "it" or "the ministry"
+            # points back to. Its people, then its first actor (the subject it most likely has),
+            # are handed to the coder to remember as if the sentence had been parsed.
             while piece < len(pieces) and pieces[piece][0] < segment.start:
                 piece += 1
-            person = self._first_person(document.text[segment.start : segment.end])
-            if person is not None:
-                hints.append((piece, person))
+            for actor in self._named(document.text[segment.start : segment.end]):
+                hints.append((piece, actor))
         for begin, finish in pieces:
             offsets.append((at, begin, finish - begin))
             texts.append(document.text[begin:finish])
@@ -133,13 +134,14 @@ class Prefilter:
         }
         return replace(document, text=JOIN.join(texts)), mapping, len(segments)
 
-    def _first_person(self, text: str) -> str | None:
+    def _named(self, text: str) -> list[str]:
+        """The people a sentence names, then its first actor of any kind, without repeats."""
         words = [t.text for t in self.splitter.tokenizer(text)]
-        for mention in self.matcher.find(words):
-            actor = self.kb.actors.get(mention.actor_id)
-            if actor is not None and actor.kind == "person":
-                return actor.id
-        return None
+        found = [m.actor_id for m in self.matcher.find(words) if m.actor_id in self.kb.actors]
+        if not found:
+            return []
+        people = [a for a in found if self.kb.actors[a].kind == "person" and a != found[0]]
+        return list(dict.fromkeys(people)) + [found[0]]
 
 
 def restore(events: list[Event], document: Document, mapping: dict) -> list[Event]:
