@@ -122,3 +122,26 @@ def test_dates_an_after_clause_does_not_borrow_the_main_clause_date(parley):
     by_type = {e.event_type: e for e in events}
     assert by_type["SANCTION"].date_text == "on Jan 3"
     assert by_type["PROTEST"].date == "2016-01-03" and by_type["PROTEST"].date_text is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        (
+            "Two years after Moscow expelled the Dutch ambassador, the embassy remains empty.",
+            "2023-11-04",
+            "month",
+        ),
+        (
+            "A year has passed since Kenya recalled its envoy from Somalia, and ties are still cold.",
+            "2024-11-04",
+            "month",
+        ),
+        ("Six weeks after Peru expelled the Bolivian ambassador, trade has slowed.", "2025-09-23", "week"),
+    ],
+)
+def test_dates_elapsed_time_before_an_undated_clause(text, expected, precision, parley):
+    """'Two years after X did Y', in a report of 2025-11-04: Y took place about two years earlier."""
+    events = parley.code_text(text, published=date(2025, 11, 4))
+    assert events and events[0].date == expected and events[0].date_precision == precision
+    assert events[0].date_text.endswith(("after", "since"))

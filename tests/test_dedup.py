@@ -275,12 +275,18 @@ def test_dedup_pairwise_scores_on_a_hand_made_grouping():
     assert scores.matched == 3 and scores.mentions == 4
 
 
-# Floors sit a little under the measured scores. dev, dev2 and dev3 were tuned on; test was written
+# Floors sit a little under the measured scores. dev, dev2, dev3 and dev4 were tuned on; test was written
 # by a separate author and only scored. Its recall (0.756 when measured) is below the 0.95.
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "split, precision, recall",
-    [("dev", 0.97, 0.97), ("dev2", 0.95, 0.95), ("dev3", 0.93, 0.88), ("test", 0.95, 0.72)],
+    [
+        ("dev", 0.97, 0.97),
+        ("dev2", 0.95, 0.95),
+        ("dev3", 0.93, 0.88),
+        ("dev4", 0.97, 0.90),
+        ("test", 0.95, 0.72),
+    ],
 )
 def test_dedup_gold_floors(split, precision, recall, parley):
     scores = evaluate_dedup(GOLD / f"dedup_{split}.jsonl", parley)

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
 from parley.dates import DateExpression
 from parley.models import Document
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+}  # fmt: skip
+# "One year after ...", "Two years since ...", "A year has passed since ...", "six months on from"
+_ELAPSED = re.compile(
+    r"(?:^|\W)(?P<n>\d{1,2}|[a-z]+)\s+(?P<unit>year|month|week|decade)s?"
+    r"(?:\s+(?:has|have|had)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by))?\s*$",
+    re.IGNORECASE,
+)
 
 
 def date_for(trigger, dates: list[DateExpression], document: Document):
@@ -18,6 +32,10 @@ def date_for(trigger, dates: list[DateExpression], document: Document):
             break
         if owner is not None and best is None and _governs(owner, trigger):
             best = expression
+    if best is None:
+        elapsed = _elapsed(trigger, document.published)
+        if elapsed is not None:
+            return elapsed
     if best is None:
         # "Mexico cut ties after police raided its embassy in April 2024": an undated clause takes
         # the date of its temporal clause (after, when, as, once), a better guess than the report's
@@ -37,6 +55,37 @@ def date_for(trigger, dates: list[DateExpression], document: Document):
 
 TEMPORAL_MARKS = frozenset({"after", "when", "as", "once", "following"})
 EARLIER_MARKS = frozenset({"after", "following", "since"})
+
+
+def _elapsed(trigger, published: date | None):
+    """ "A year after China banned ...", "Two years have passed since Moscow expelled ...": the
+    clause's event took place that long before the report. The date is approximate, so it
+    stands for its month (its week for weeks)."""
+    if published is None:
+        return None
+    marks = [c for c in trigger.children if c.dep_ in ("mark", "prep") and c.lower_ in ("after", "since")]
+    if not marks:
+        return None
+    mark = marks[0]
+    before = trigger.doc.text[trigger.sent.start_char : mark.idx]
+    found = _ELAPSED.search(before)
+    if found is None:
+        return None
+    word = found["n"].lower()
+    count = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+    if not count:
+        return None
+    unit = found["unit"].lower()
+    if unit == "week":
+        return (
+            (published - timedelta(weeks=count)).isoformat(),
+            "week",
+            found.group(0).strip() + " " + mark.text,
+        )
+    months = count * {"month": 1, "year": 12, "decade": 120}[unit]
+    year, month = divmod(published.year * 12 + published.month - 1 - months, 12)
+    day = min(published.day, 28)
+    return date(year, month + 1, day).isoformat(), "month", found.group(0).strip() + " " + mark.text
 
 
 def _before(trigger) -> bool:
