@@ -164,3 +164,23 @@ def test_cli_demo_summarises_the_bundled_corpus(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Events by dyad" in result.stdout and "Example events with quotes" in result.stdout
     assert "0 errors" in result.stdout
+
+
+@pytest.mark.slow
+def test_bench_memory_ingests_a_generated_file_kills_it_and_resumes(tmp_path):
+    """`parley bench --memory-gb`: the big-file RSS run, at a size a test can afford."""
+    import re
+
+    from parley.bench import run_memory
+
+    report = run_memory(0.004, minutes=0.25, workers=1, folder=str(tmp_path), resume_seconds=60, every=1)
+    lines = report.splitlines()
+    assert lines[0].startswith("generated 0.00 GB")
+    stored = r"; ([\d,]+) documents stored \(([\d,]+) distinct ids\), checkpoint at line ([\d,]+) of ([\d,]+)"
+    first, resumed = (re.search(stored, line) for line in lines[1:3])
+    assert lines[1].startswith("ingest: ran") and "killed" in lines[1] and "peak RSS main" in lines[1]
+    assert lines[2].startswith("ingest --resume: ran") and "finished" in lines[2]
+    count = lambda text: int(text.replace(",", ""))  # noqa: E731
+    assert 0 < count(first[1]) < count(resumed[1])  # stopped part-way, then finished by the resumed run
+    assert count(resumed[1]) == count(resumed[2]) and count(resumed[3]) == count(resumed[4])
+    assert "deleted" in lines[-1] and not list(tmp_path.iterdir())

@@ -145,3 +145,15 @@ def test_dates_elapsed_time_before_an_undated_clause(text, expected, precision, 
     events = parley.code_text(text, published=date(2025, 11, 4))
     assert events and events[0].date == expected and events[0].date_precision == precision
     assert events[0].date_text.endswith(("after", "since"))
+
+
+def test_dates_keep_the_part_of_the_day():
+    """'late Monday' and 'Monday night' keep their words: dedup widens them to the next day."""
+    anchor = date(2024, 4, 3)
+    for text, expected in [
+        ("The missile was fired late Monday.", "late Monday"),
+        ("Strikes hit the port early on Tuesday.", "early on Tuesday"),
+        ("Talks broke down on Monday night.", "on Monday night"),
+    ]:
+        [found] = find_dates(text, anchor)
+        assert found.text == expected and found.precision == "day" and found.value.weekday() in (0, 1)

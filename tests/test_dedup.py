@@ -182,8 +182,23 @@ def test_dedup_interrupted_regroup_is_finished_by_the_next_run(tmp_path, corpus,
 
 
 # ------------------------------------------------------------------ the grouping rules alone
-def _mention(key, day, precision="day", dated=True, published=None, story=None, quote="met", block="B"):
-    return Mention(key, block, key, 0, quote, day, precision, dated, published or day, story or key)
+def _mention(
+    key, day, precision="day", dated=True, published=None, story=None, quote="met", block="B", text=None
+):
+    return Mention(
+        key, block, key, 0, quote, day, precision, dated, published or day, story or key, date_text=text
+    )
+
+
+def test_dedup_late_and_early_reach_the_neighbouring_day():
+    """'late Monday' in one time zone is Tuesday in another; a plain Monday and Tuesday stay apart."""
+    monday, tuesday = date(2024, 4, 1), date(2024, 4, 2)
+    late = group([_mention("a", monday, text="late Monday"), _mention("b", tuesday, text="on Tuesday")])
+    assert late["a"].event_id == late["b"].event_id
+    early = group([_mention("a", tuesday, text="early Tuesday"), _mention("b", monday, text="Monday")])
+    assert early["a"].event_id == early["b"].event_id
+    plain = group([_mention("a", monday, text="on Monday"), _mention("b", tuesday, text="on Tuesday")])
+    assert plain["a"].event_id != plain["b"].event_id
 
 
 def test_dedup_windows_by_precision():

@@ -641,8 +641,20 @@ def demo(
 def bench(
     sentences: Annotated[int, typer.Option("--sentences", help="Size of the generated corpus.")] = 50000,
     workers: Annotated[str, typer.Option("--workers", help="Comma-separated process counts.")] = "1,2",
+    memory_gb: Annotated[
+        float, typer.Option("--memory-gb", help="Generate a JSONL file this large and measure ingest RSS.")
+    ] = 0.0,
+    memory_minutes: Annotated[
+        float, typer.Option("--memory-minutes", help="Stop (kill) that ingest after this long.")
+    ] = 10.0,
 ):
-    """Throughput, peak memory and the ratio to a bare spaCy parse, measured in this run."""
+    """Throughput, peak memory and the ratio to a bare spaCy parse, measured in this run. With
+    --memory-gb, instead: peak RSS of an ingest of a generated JSONL file that size."""
+    if memory_gb:
+        from parley.bench import run_memory
+
+        typer.echo(run_memory(memory_gb, memory_minutes, max(int(w) for w in workers.split(","))))
+        return
     from parley.bench import run_bench
 
     typer.echo(run_bench(sentences, [int(w) for w in workers.split(",")]))

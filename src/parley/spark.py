@@ -86,7 +86,7 @@ def code_partition(rows):
     """(path, line, raw JSON text) rows -> ("doc", ...), ("mention", ...) and ("error", ...) records."""
     from parley.dedup import neardup
     from parley.ingest import parse_jsonl_line
-    from parley.store import mention_row
+    from parley.store import mention_rows
 
     documents = []
     for path, number, raw in rows:
@@ -109,8 +109,8 @@ def code_partition(rows):
             (path, int(line or 0), document.id, document.published, document.url, document.title,
              document.publisher, signature),
         )  # fmt: skip
-        for event in coded.events:
-            yield ("mention", (document.id, mention_row(event)))
+        for row in mention_rows(coded.events):
+            yield ("mention", (document.id, row))
 
 
 def group_block(item, published, stories):
@@ -129,6 +129,7 @@ def group_block(item, published, stories):
                 record["event_key"], record["block"], doc_id, record["char_start"], record["quote"], day,
                 record["date_precision"], record["date_text"] is not None, published.value.get(doc_id),
                 stories.value.get(doc_id, doc_id), record["source_sector"], record["target_sector"],
+                record["date_text"],
             )
         )  # fmt: skip
     links = group(mentions)

@@ -36,7 +36,11 @@ PATTERNS = [
     ("day_month", rf"\b(?:[Oo]n )?{_DAY} {_MONTH}\b(?!,? (?:19|20)\d\d)"),
     ("rel_month_name", rf"\b{_REL} {_MONTH}(?:'s)?\b"),
     ("rel_weekday", rf"\b(?P<rel>last|next|this) {_WEEKDAY}\b"),
-    ("weekday", rf"\b(?:[Oo]n )?{_WEEKDAY}\b"),
+    # "late Monday", "early on Tuesday", "on Monday night": the part of the day matters to dedup
+    (
+        "weekday",
+        rf"\b(?:(?:[Ll]ate|[Ee]arly)(?: on)? |[Oo]n )?{_WEEKDAY}(?: (?:night|evening|morning))?\b",
+    ),
     ("rel_period", r"\b(?:(?:earlier|later) )?(?P<rel>this|last|next|past) (?P<unit>week|month|year)\b"),
     ("relative_day", r"\b(?P<word>yesterday|today|tomorrow|tonight|last night)\b"),
     ("weekend", r"\b(?:(?:over|during|at) the|this past|last|this) weekend\b"),

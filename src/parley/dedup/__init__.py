@@ -40,6 +40,8 @@ MEETING_DAYS = timedelta(days=2)  # slack on each side of a dated meeting (CONSU
 SAMPLE = 50  # wordings kept per cluster for quote similarity
 BACKGROUND_DAYS = 7  # a mention whose window ends this long before publication looks back in time
 
+_LATE = re.compile(r"\b(?:late|night|evening)\b", re.IGNORECASE)
+_EARLY = re.compile(r"\b(?:early|morning)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}|\d{4}")
 _STOP = frozenset(
     "the and for with that this from its their his her has have had was were are been will would "
@@ -83,6 +85,7 @@ class Mention:
     story: str | None
     source_sector: str | None = None
     target_sector: str | None = None
+    date_text: str | None = None
     window: tuple[date, date] | None = None
     rank: int = 5
     words: frozenset = frozenset()
@@ -91,6 +94,13 @@ class Mention:
         self.window, self.rank = window_of(self.date, self.precision, self.dated_in_text)
         if self.window and self.published and self.window[0] <= self.published < self.window[1]:
             self.window = (self.window[0], self.published)  # "this week", "this month": not after the report
+        if self.window and self.rank == 0 and self.date_text:
+            # "late Monday" in Washington is Tuesday in Seoul, "early Tuesday" in Seoul still Monday
+            # in Washington: reports from other time zones give the neighbouring day
+            if _LATE.search(self.date_text):
+                self.window = (self.window[0], self.window[1] + timedelta(days=1))
+            elif _EARLY.search(self.date_text):
+                self.window = (self.window[0] - timedelta(days=1), self.window[1])
         if self.window and self.rank <= 1 and self.block.endswith("|CONSULT"):
             # visits and summits run over days: Tuesday's arrival and Wednesday's talks are one visit
             self.window = (self.window[0] - MEETING_DAYS, self.window[1] + MEETING_DAYS)

@@ -27,6 +27,10 @@ THRESHOLD = 0.4  # estimated Jaccard of word 3-shingles at which two documents a
 # checking them all grows with the square of the corpus; a pair at 0.6 still shares two 99.9% of
 # the time, a syndicated copy (0.8 and up) always
 MIN_SHARED_BANDS = 2
+# A story syndicated to thousands of outlets would make every new copy score against every stored
+# one. The stored documents that share the most bands are the most similar, so the best match is
+# among the first few; only those are scored.
+MAX_CANDIDATES = 50
 
 _PRIME = np.uint64((1 << 61) - 1)
 _MAX = np.uint64((1 << 32) - 1)

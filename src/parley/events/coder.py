@@ -64,7 +64,12 @@ class EventCoder(TargetRules):
             while pending and pending[0][0] <= sentence.start_char:
                 self.resolver.remember_person(pending.pop(0)[1], document.published, ctx)
             events.extend(self.code_sentence(sentence, index, document, ctx))
-        return events
+        # one act found twice in one place (two rules, or a symmetric event between two bodies of
+        # one state) is one event: the first stands
+        unique: dict[str, Event] = {}
+        for event in events:
+            unique.setdefault(event.key, event)
+        return list(unique.values())
 
     def code_sentence(self, sentence, index: int, document: Document, ctx: DocContext) -> list[Event]:
         """Events in one sentence (a spaCy Span)."""

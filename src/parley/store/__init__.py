@@ -26,7 +26,7 @@ from parley.store.schema import ACTOR_FIELDS, MENTION_COLUMNS, MIGRATIONS, SCHEM
 DEFAULT_DB = "parley.duckdb"
 CANONICAL_EXTRA = ["event_id", "mentions", "sources", "articles", "first_reported", "last_reported"]
 MENTION_EXTRA = ["event_id", "url", "title", "publisher", "published", "background", "link"]
-__all__ = ["SCHEMA_VERSION", "Store", "default_path", "dumps", "mention_row"]
+__all__ = ["SCHEMA_VERSION", "Store", "default_path", "dumps", "mention_row", "mention_rows"]
 
 
 def default_path(path: str | os.PathLike | None = None) -> Path:
@@ -158,7 +158,7 @@ class Store:
             )
             self.timings["near-duplicates"] += time.perf_counter() - started
             self._insert_documents(fresh, stories)
-            rows = list({row[0]: row for _, events in fresh for row in map(mention_row, events)}.values())
+            rows = mention_rows(event for _, events in fresh for event in events)
             if rows:
                 self._insert_mentions(rows)
                 blocks = sorted({row[-1] for row in rows})
@@ -241,7 +241,8 @@ class Store:
             "WITH hits AS (SELECT p.probe, b.doc_id FROM doc_bands b "
             "JOIN (SELECT unnest(?::VARCHAR[]) AS probe, unnest(?::INTEGER[]) AS band, "
             "unnest(?::BIGINT[]) AS hash) p ON b.band = p.band AND b.hash = p.hash "
-            "GROUP BY 1, 2 HAVING count(*) >= ?) "
+            "GROUP BY 1, 2 HAVING count(*) >= ? "
+            "QUALIFY row_number() OVER (PARTITION BY p.probe ORDER BY count(*) DESC, b.doc_id) <= ?) "
             "SELECT h.probe, h.doc_id, d.story_id, s.signature FROM hits h "
             "JOIN documents d ON d.doc_id = h.doc_id JOIN doc_signatures s ON s.doc_id = h.doc_id",
             [
@@ -249,6 +250,7 @@ class Store:
                 [band for doc_id in ids for band in range(len(bands[doc_id]))],
                 [h for doc_id in ids for h in bands[doc_id]],
                 neardup.MIN_SHARED_BANDS,
+                neardup.MAX_CANDIDATES,
             ],
         ).fetchall()
         for probe, doc_id, story, sig in rows:
@@ -349,8 +351,8 @@ class Store:
             )
             rows = self.con.execute(
                 "SELECT m.event_key, m.block, m.doc_id, m.char_start, m.quote, m.date, m.date_precision, "
-                "m.date_text IS NOT NULL, d.published, d.story_id, m.source_sector, m.target_sector "
-                "FROM mentions m "
+                "m.date_text IS NOT NULL, d.published, d.story_id, m.source_sector, m.target_sector, "
+                "m.date_text FROM mentions m "
                 "JOIN documents d USING (doc_id) WHERE m.block IN (SELECT block FROM regroup_blocks)"
             ).fetchall()
             links = group([Mention(*row) for row in rows])
@@ -625,6 +627,12 @@ def formula_row(hit) -> tuple:
         speaker.country if speaker else None,
         list(hit.implies),
     )
+
+
+def mention_rows(events: Iterable[Event]) -> list[tuple]:
+    """Mention rows, one per event key (the coder already gives one; the store's key must stay
+    unique whatever the events' origin), here and on Spark alike."""
+    return list({row[0]: row for row in map(mention_row, events)}.values())
 
 
 def mention_row(event: Event) -> tuple:
