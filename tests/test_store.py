@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parley import service
+from parley.errors import ParleyError
 from parley.models import ActorRef, Document, Event
 from parley.store import SCHEMA_VERSION, Store
 
@@ -229,3 +230,12 @@ def test_store_killed_ingest_resumes_without_rereading(tmp_path, parley, monkeyp
         assert store.query("SELECT count(*), count(DISTINCT event_key) FROM mentions")[0] == (10, 10)
         again = service.ingest([str(path)], store, parley=parley, resume=True)
         assert (again.read, again.stored) == (0, 0)
+
+
+def test_store_memory_limit_caps_duckdb_and_rejects_nonsense(tmp_path):
+    with Store(tmp_path / "m.duckdb", memory_limit="64MB") as store:
+        [(limit,)] = store.query("SELECT current_setting('memory_limit')")
+        assert limit.replace(" ", "").upper() in ("64.0MB", "61.0MIB", "64MB", "61MIB")
+    for bad in ("lots", "64MB'; DROP TABLE documents; --", "-1GB"):
+        with pytest.raises(ParleyError, match="not a memory size"):
+            Store(tmp_path / "m.duckdb", memory_limit=bad)

@@ -114,6 +114,9 @@ def ingest(
     resume: Annotated[
         bool, typer.Option("--resume", help="Skip JSONL lines a stopped run already stored, unread.")
     ] = False,
+    memory_limit: Annotated[
+        str, typer.Option("--memory-limit", help="Cap on the store's cache during the ingest (DuckDB).")
+    ] = "256MB",
 ):
     """Code documents and store them with their events (idempotent)."""
     from parley import service
@@ -122,7 +125,7 @@ def ingest(
     anchor = _date(date_)
     try:
         parley = _parley(kb_extra, frames_extra, prefilter)
-        with Store(db) as store, _progress(paths) as on_progress:
+        with Store(db, memory_limit=memory_limit) as store, _progress(paths) as on_progress:
             store.sync_actors(parley.kb.actors.values())
             report = service.ingest(
                 paths, store, anchor, workers, parley, on_progress=on_progress, resume=resume

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -41,7 +42,12 @@ def content_hash(text: str) -> str:
 class Store:
     """A Parley database file."""
 
-    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
+    def __init__(
+        self, path: str | os.PathLike | None = None, read_only: bool = False, memory_limit: str | None = None
+    ):
+        """`memory_limit` ("512MB") caps DuckDB's buffer pool, which otherwise keeps what a long
+        ingest wrote cached, up to 80% of the machine's memory; stored pages are read back from
+        disk when needed."""
         self.path = default_path(path)
         self.read_only = read_only
         self.timings = {"near-duplicates": 0.0, "grouping": 0.0}  # seconds spent on dedup, for the bench
@@ -51,6 +57,11 @@ class Store:
         except duckdb.Error as error:
             raise ParleyError("P010", path=str(self.path), reason=str(error).splitlines()[0]) from None
         self.con.execute("SET enable_progress_bar = false")
+        if memory_limit:
+            try:
+                self.con.execute(f"SET memory_limit = '{_memory_size(memory_limit)}'")
+            except duckdb.Error as error:
+                raise ParleyError("P010", path=str(self.path), reason=str(error).splitlines()[0]) from None
         if not read_only:
             self.migrate()
 
@@ -627,6 +638,16 @@ def formula_row(hit) -> tuple:
         speaker.country if speaker else None,
         list(hit.implies),
     )
+
+
+def _memory_size(text: str) -> str:
+    """A DuckDB memory size ("512MB", "2GB"), checked before it reaches SQL."""
+    cleaned = text.strip().upper().replace(" ", "")
+    if not re.fullmatch(r"\d+(?:\.\d+)?(?:KB|MB|GB|KIB|MIB|GIB)", cleaned):
+        raise ParleyError(
+            "P010", path="--memory-limit", reason=f"not a memory size: {text!r} (use 512MB or 2GB)"
+        )
+    return cleaned
 
 
 def mention_rows(events: Iterable[Event]) -> list[tuple]:
