@@ -130,7 +130,7 @@ class Prefilter:
         mapping = {
             "pieces": offsets,
             "starts": [s.start for s in segments],
-            "hints": [(position, person) for position, (_, person) in zip(positions, hints, strict=True)],
+            "hints": [(position, actor) for position, (_, actor) in zip(positions, hints, strict=True)],
         }
         return replace(document, text=JOIN.join(texts)), mapping, len(segments)
 

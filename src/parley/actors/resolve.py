@@ -162,8 +162,8 @@ class ActorResolver:
                 refs.append(ref)
         return refs
 
-    def remember_person(self, actor_id: str, day, ctx: DocContext) -> None:
-        """Remember a person named in a sentence that was not parsed (see parley.prefilter)."""
+    def remember_named(self, actor_id: str, day, ctx: DocContext) -> None:
+        """Remember an actor named in a sentence that was not parsed (see parley.prefilter)."""
         actor = self.kb.get(actor_id)
         if actor is not None:
             self.remember([make_ref(actor, actor.name, day=day)], ctx)

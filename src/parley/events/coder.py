@@ -55,14 +55,15 @@ class EventCoder(TargetRules):
         self.phrase_contexts = {w: n for w, n in self.contexts.items() if " " in w}
 
     def code_doc(self, parsed, document: Document, hints: list | None = None) -> list[Event]:
-        """All events in one parsed document. `hints` are (character offset, person id): people
-        named in sentences the prefilter left out before that offset, remembered as if parsed."""
+        """All events in one parsed document. `hints` are (character offset, actor id): the people
+        and first actor of sentences the prefilter left out before that offset, remembered as if
+        those sentences had been parsed."""
         ctx = DocContext()
         pending = list(hints or [])
         events: list[Event] = []
         for index, sentence in enumerate(parsed.sents):
             while pending and pending[0][0] <= sentence.start_char:
-                self.resolver.remember_person(pending.pop(0)[1], document.published, ctx)
+                self.resolver.remember_named(pending.pop(0)[1], document.published, ctx)
             events.extend(self.code_sentence(sentence, index, document, ctx))
         # one act found twice in one place (two rules, or a symmetric event between two bodies of
         # one state) is one event: the first stands
