@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from parley.actors.resolve import PAIR_NOUNS
 from parley.models import Document, Event
@@ -51,6 +51,7 @@ class Segment:
     end: int
     index: int  # sentence number in the rule-based segmentation
     passes: bool
+    words: list[str] = field(default_factory=list)  # its tokens, kept for dropped sentences
 
 
 class Prefilter:
@@ -83,7 +84,10 @@ class Prefilter:
                 or not lowered.isdisjoint(self.descriptions)
                 or bool(self.matcher.find(words))
             )
-            out.append(Segment(sentence.start_char, sentence.end_char, index, trigger and actor))
+            passes = trigger and actor
+            out.append(
+                Segment(sentence.start_char, sentence.end_char, index, passes, [] if passes else words)
+            )
         return out
 
     def _triggered(self, lowered: set[str]) -> bool:
@@ -120,7 +124,7 @@ class Prefilter:
             # are handed to the coder to remember as if the sentence had been parsed.
             while piece < len(pieces) and pieces[piece][0] < segment.start:
                 piece += 1
-            for actor in self._named(document.text[segment.start : segment.end]):
+            for actor in self._named(segment.words):
                 hints.append((piece, actor))
         for begin, finish in pieces:
             offsets.append((at, begin, finish - begin))
@@ -134,9 +138,8 @@ class Prefilter:
         }
         return replace(document, text=JOIN.join(texts)), mapping, len(segments)
 
-    def _named(self, text: str) -> list[str]:
+    def _named(self, words: list[str]) -> list[str]:
         """The people a sentence names, then its first actor of any kind, without repeats."""
-        words = [t.text for t in self.splitter.tokenizer(text)]
         found = [m.actor_id for m in self.matcher.find(words) if m.actor_id in self.kb.actors]
         if not found:
             return []
