@@ -53,7 +53,10 @@ PATTERNS = [
 WHEN_AFTER = re.compile(r",?\s+when\b")
 BOUNDARY_WORDS = re.compile(r"\b(?:since|until|till|through|before|after|from|by)\s+$", re.IGNORECASE)
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
-NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

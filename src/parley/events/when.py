@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from parley.dates import DateExpression
+from parley.dates import NUMBER_WORDS, DateExpression
 from parley.models import Document
 
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-}  # fmt: skip
-# "One year after ...", "Two years since ...", "A year has passed since ...", "six months on from"
+# "One year after ...", "Two years since ...", "A year has passed since ..."
 _ELAPSED = re.compile(
     r"(?:^|\W)(?P<n>\d{1,2}|[a-z]+)\s+(?P<unit>year|month|week|decade)s?"
     r"(?:\s+(?:has|have|had)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by))?\s*$",
