@@ -147,6 +147,61 @@ def test_dates_elapsed_time_before_an_undated_clause(text, expected, precision, 
     assert events[0].date_text.endswith(("after", "since"))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "precision", "date_text", "earlier"),
+    [
+        # counted back from the date of the clause it precedes
+        (
+            "Britain shut Iran's embassy on Wednesday, a day after protesters stormed the British embassy in Tehran.",
+            "2025-10-28",
+            "day",
+            "a day after",
+            False,
+        ),
+        (
+            "The launch came less than four weeks after the Security Council voted to ban North Korean coal exports.",
+            "2025-10-07",
+            "week",
+            "less than four weeks after",
+            False,
+        ),
+        # an earlier event by a span the text does not give: dedup looks back for it
+        (
+            "Pyongyang fired a missile on Friday, days after the Security Council imposed new sanctions on North Korea.",
+            "2025-10-31",
+            "day",
+            None,
+            True,
+        ),
+        ("By then Theresa May had expelled 23 Russian diplomats.", "2025-11-04", "day", None, True),
+        # backshifted reported speech is not a look back
+        ("Officials said Britain had expelled 23 Russian diplomats.", "2025-11-04", "day", None, False),
+        # a when-clause after a dated phrase takes its date
+        (
+            "It was his first visit since the 2017 rift, when Saudi Arabia cut ties with Qatar.",
+            "2017-01-01",
+            "year",
+            "2017",
+            False,
+        ),
+    ],
+)
+def test_dates_of_earlier_clauses(text, expected, precision, date_text, earlier, parley):
+    """Clauses that came before the one they hang from, in a report of Tuesday 2025-11-04."""
+    events = [
+        e
+        for e in parley.code_text(text, published=date(2025, 11, 4))
+        if e.target and e.target.country != "UNO"
+    ]
+    event = next(e for e in events if e.event_type in ("SANCTION", "PROTEST") and "shut" not in e.quote)
+    assert (event.date, event.date_precision, event.date_text, event.earlier) == (
+        expected,
+        precision,
+        date_text,
+        earlier,
+    )
+
+
 def test_dates_keep_the_part_of_the_day():
     """'late Monday' and 'Monday night' keep their words: dedup widens them to the next day."""
     anchor = date(2024, 4, 3)

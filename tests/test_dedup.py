@@ -183,10 +183,30 @@ def test_dedup_interrupted_regroup_is_finished_by_the_next_run(tmp_path, corpus,
 
 # ------------------------------------------------------------------ the grouping rules alone
 def _mention(
-    key, day, precision="day", dated=True, published=None, story=None, quote="met", block="B", text=None
+    key,
+    day,
+    precision="day",
+    dated=True,
+    published=None,
+    story=None,
+    quote="met",
+    block="B",
+    text=None,
+    earlier=False,
 ):
     return Mention(
-        key, block, key, 0, quote, day, precision, dated, published or day, story or key, date_text=text
+        key,
+        block,
+        key,
+        0,
+        quote,
+        day,
+        precision,
+        dated,
+        published or day,
+        story or key,
+        date_text=text,
+        earlier=earlier,
     )
 
 
@@ -226,6 +246,40 @@ def test_dedup_near_misses_stay_apart():
 def test_dedup_undated_report_links_to_the_day_it_reports():
     links = group([_mention("a", date(2020, 3, 3)), _mention("b", date(2020, 3, 4), dated=False)])
     assert links["a"].event_id == links["b"].event_id
+
+
+def test_dedup_look_back_finds_the_earlier_event():
+    """'... had expelled 23 diplomats' in a report two years on joins the expulsion; alone, a
+    look-back mention keeps the report's days; an event of its own days beats an older one; one
+    more than three years back is out of reach."""
+    expelled, later = date(2018, 3, 14), date(2020, 3, 4)
+    links = group(
+        [
+            _mention("a", expelled, quote="expelled diplomats"),
+            _mention("b", later, dated=False, earlier=True, quote="had expelled diplomats"),
+        ]
+    )
+    assert links["a"].event_id == links["b"].event_id
+    assert links["b"].background and "earlier" in links["b"].reason
+    alone = group([_mention("x", later, dated=False, earlier=True), _mention("y", later, dated=False)])
+    assert alone["x"].event_id == alone["y"].event_id and not alone["x"].background
+    recent = group(
+        [
+            _mention("old", date(2017, 8, 29), quote="missile flew over northern Japan", block="M"),
+            _mention("new", date(2017, 9, 14), quote="missile launch", block="M"),
+            _mention(
+                "after",
+                date(2017, 9, 15),
+                dated=False,
+                earlier=True,
+                quote="missile flew over Japan",
+                block="M",
+            ),
+        ]
+    )
+    assert recent["after"].event_id == recent["new"].event_id != recent["old"].event_id
+    too_old = group([_mention("a", date(2010, 1, 5)), _mention("b", later, dated=False, earlier=True)])
+    assert too_old["a"].event_id != too_old["b"].event_id
 
 
 def test_dedup_undated_documents_link_only_through_their_story():

@@ -70,6 +70,10 @@ class Event:
     confidence: float
     rule: str
     extra: dict = field(default_factory=dict)
+    # the clause puts the event before its date by a span it does not give ("after ...", "had
+    # expelled"); dedup then looks back for it. Not part of the contract: the date stays the one
+    # the text supports
+    earlier: bool = False
 
     def to_dict(self) -> dict:
         """The contract's JSON object (key order is part of the contract)."""

@@ -116,20 +116,20 @@ def code_partition(rows):
 def group_block(item, published, stories):
     """All mentions of one block -> the same records with event_id, link and background."""
     from parley.dedup import Mention, group
-    from parley.store.schema import MENTION_COLUMNS
+    from parley.store.schema import MENTION_ROW_COLUMNS
 
     _, rows = item
     rows = list(rows)
     mentions = []
     for doc_id, row in rows:
-        record = dict(zip([*MENTION_COLUMNS, "block"], row, strict=True))
+        record = dict(zip(MENTION_ROW_COLUMNS, row, strict=True))
         day = date.fromisoformat(record["date"]) if record["date"] else None
         mentions.append(
             Mention(
                 record["event_key"], record["block"], doc_id, record["char_start"], record["quote"], day,
                 record["date_precision"], record["date_text"] is not None, published.value.get(doc_id),
                 stories.value.get(doc_id, doc_id), record["source_sector"], record["target_sector"],
-                record["date_text"],
+                record["date_text"], bool(record["date_earlier"]),
             )
         )  # fmt: skip
     links = group(mentions)

@@ -74,7 +74,7 @@ def load(store: Store, count: int) -> float:
     con.execute(
         f"""INSERT INTO mentions SELECT 'synm-' || n, {columns},
             sc.c || '|' || tc.c || '|' || ty.t, 'evsyn' || lpad(CAST(n AS VARCHAR), 14, '0'),
-            'first report: synthetic', false, true {source}"""
+            'first report: synthetic', false, true, false {source}"""
     )
     con.execute(
         f"""INSERT INTO events SELECT 'evsyn' || lpad(CAST(n AS VARCHAR), 14, '0'), 9000000000 + n,

@@ -34,11 +34,13 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-PRECISION_RANK = {"day": 0, "reported": 1, "week": 2, "month": 3, "year": 4}
+PRECISION_RANK = {"day": 0, "reported": 1, "week": 2, "month": 3, "year": 4, "earlier": 5, None: 6}
 REPORTED_DAYS = 1  # an undated report describes the day of publication or the day before
 MEETING_DAYS = timedelta(days=2)  # slack on each side of a dated meeting (CONSULT): visits run for days
 SAMPLE = 50  # wordings kept per cluster for quote similarity
 BACKGROUND_DAYS = 7  # a mention whose window ends this long before publication looks back in time
+LOOK_BACK = timedelta(days=3 * 366)  # how far back "after X did Y" and "had done Y" may reach
+LOOK_BACK_CANDIDATES = 64  # the latest events a look-back mention is compared with
 
 _LATE = re.compile(r"\b(?:late|night|evening)\b", re.IGNORECASE)
 _EARLY = re.compile(r"\b(?:early|morning)\b", re.IGNORECASE)
@@ -86,7 +88,9 @@ class Mention:
     source_sector: str | None = None
     target_sector: str | None = None
     date_text: str | None = None
+    earlier: bool = False  # the clause puts the event before its date, by a span it does not give
     window: tuple[date, date] | None = None
+    reach: tuple[date, date] | None = None  # where its event may lie: the window, or further back
     rank: int = 5
     words: frozenset = frozenset()
 
@@ -105,19 +109,25 @@ class Mention:
             # visits and summits run over days: Tuesday's arrival and Wednesday's talks are one visit
             self.window = (self.window[0] - MEETING_DAYS, self.window[1] + MEETING_DAYS)
         self.words = frozenset(w for w in _WORD.findall(self.quote.lower()) if w not in _STOP)
+        self.reach = self.window
+        if self.window and self.earlier and not self.dated_in_text:
+            # "days after the Council imposed sanctions", "May had expelled 23 diplomats": an
+            # earlier event, found among the events before; alone, it keeps the report's window
+            self.rank = PRECISION_RANK["earlier"]
+            self.reach = (self.window[1] - LOOK_BACK, self.window[1])
 
-    @property
-    def background(self) -> bool:
-        """Reported well after it happened: "the Hanoi summit in February 2019" in a 2021 article."""
-        if self.window is None or self.published is None:
+    def background(self, window: tuple[date, date] | None) -> bool:
+        """Reported well after it happened (in `window`, its event's): "the Hanoi summit in February
+        2019" in a 2021 article."""
+        if window is None or self.published is None:
             return False
-        return self.window[1] < self.published - timedelta(days=BACKGROUND_DAYS)
+        return window[1] < self.published - timedelta(days=BACKGROUND_DAYS)
 
 
 def window_of(when: date | None, precision: str | None, dated_in_text: bool) -> tuple:
     """((first day, last day), rank) of the period a mention's date stands for."""
     if when is None:
-        return None, 5
+        return None, PRECISION_RANK[None]
     if not dated_in_text:
         return (when - timedelta(days=REPORTED_DAYS), when), PRECISION_RANK["reported"]
     if precision == "year":
@@ -207,12 +217,14 @@ def _cluster(ordered: list[Mention]) -> list[Cluster]:
         candidates: dict[int, Cluster] = {}
         for story_cluster in by_story.get(m.story or "", []):
             candidates[id(story_cluster)] = story_cluster
-        if m.window is not None:
-            lo = bisect_left(starts, m.window[0] - widest)
-            hi = bisect_right(starts, m.window[1])
-            for c in dated[lo:hi]:
-                if c.window[0] <= m.window[1] and m.window[0] <= c.window[1]:
-                    candidates[id(c)] = c
+        if m.reach is not None:
+            lo = bisect_left(starts, m.reach[0] - widest)
+            hi = bisect_right(starts, m.reach[1])
+            found = [c for c in dated[lo:hi] if c.window[0] <= m.reach[1] and m.reach[0] <= c.window[1]]
+            if m.reach != m.window and len(found) > LOOK_BACK_CANDIDATES:
+                found = sorted(found, key=lambda c: c.window[1])[-LOOK_BACK_CANDIDATES:]
+            for c in found:
+                candidates[id(c)] = c
         best = _best(m, candidates.values())
         if best is None:
             best = Cluster()
@@ -246,13 +258,17 @@ def _best(m: Mention, candidates) -> Cluster | None:
             continue  # no date at all: only a copy of the same story can be placed
         score = round(c.similarity(m.words) + (1.0 if same_story else 0.0), 6)
         distance = abs((c.window[1] - m.window[1]).days) if c.window and m.window else 0
+        # a look-back mention takes an event of its own days over any earlier one
+        near = m.reach == m.window or (
+            c.window is not None and c.window[0] <= m.window[1] and m.window[0] <= c.window[1]
+        )
         # best wording first; then the more reported event (a look back names the notable one);
         # then the nearer date
-        scored.append((-score, -len(c.members), distance, _order(c.anchor), c))
+        scored.append((not near, -score, -len(c.members), distance, _order(c.anchor), c))
     if not scored:
         return None
-    scored.sort(key=lambda item: item[:4])
-    return scored[0][4]
+    scored.sort(key=lambda item: item[:5])
+    return scored[0][5]
 
 
 def _explain(cluster: Cluster, links: dict[str, Link]) -> None:
@@ -272,12 +288,14 @@ def _explain(cluster: Cluster, links: dict[str, Link]) -> None:
             best = max((similarity(m.words, o.words) for o in cluster.members if o is not m), default=0.0)
             parts.append(f"quote similarity {best:.2f}")
             reason = "; ".join(parts)
-        links[m.key] = Link(event_id, reason, m.background)
+        links[m.key] = Link(event_id, reason, m.background(cluster.window or m.window))
 
 
 def _when(m: Mention) -> str:
     if m.window is None:
         return "undated"
+    if m.rank == PRECISION_RANK["earlier"]:
+        return f"before {m.window[1].isoformat()} (earlier)"
     label = {0: "day", 1: "reported", 2: "week", 3: "month", 4: "year"}[m.rank]
     return f"{_span(m.window)} ({label})"
 

@@ -446,7 +446,7 @@ class EventCoder(TargetRules):
         start = min(e[0] for e in extents)
         end = max(e[1] for e in extents)
         text = document.text  # Doc.text would rebuild the whole text from its tokens every time
-        when = date_for(trigger.token, dates, document)
+        when = date_for(trigger.token, dates, document, self.gate.reported)
         contexts = self._contexts(trigger.token, frame)
         confidence = frame.confidence
         if trigger.status == FUTURE:
@@ -468,11 +468,12 @@ class EventCoder(TargetRules):
             plover_score=self.frames.plover_score(trigger.event_type, trigger.mode),
             source=source[0],
             target=target[0] if target else None,
-            date=when[0],
-            date_precision=when[1],
-            date_text=when[2],
+            date=when.date,
+            date_precision=when.precision,
+            date_text=when.text,
             confidence=round(max(0.05, min(confidence, 0.99)), 2),
             rule=frame.id + (":future" if trigger.status == FUTURE else ""),
+            earlier=when.earlier,
         )
 
     def _contexts(self, trigger, frame: Frame) -> list[str]:

@@ -104,12 +104,12 @@ class Gate:
             if word in self.future or (word == "going" and verb.dep_ == "xcomp"):
                 return FUTURE
             if word in ("would", "'d"):
-                return FUTURE if self._reported(verb) else SKIP
+                return FUTURE if self.reported(verb) else SKIP
         if verb.dep_ == "xcomp" and verb.head.lower_ == "going":
             return FUTURE
         return REAL
 
-    def _reported(self, verb) -> bool:
+    def reported(self, verb) -> bool:
         """Is the clause reported speech ('said it would ...')?"""
         node = verb
         for _ in range(4):
@@ -145,7 +145,7 @@ class Gate:
                 c.dep_ == "aux" and (c.lower_ in self.modal or c.lower_ in ("would", "'d"))
                 for c in node.children
             ):
-                return not self._reported(node)
+                return not self.reported(node)
             if node.dep_ not in ("xcomp", "pcomp", "conj") or node.head.i == node.i:
                 return False
             node = node.head

@@ -4,20 +4,40 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from parley.dates import NUMBER_WORDS, DateExpression
 from parley.models import Document
 
-# "One year after ...", "Two years since ...", "A year has passed since ..."
-_ELAPSED = re.compile(
-    r"(?:^|\W)(?P<n>\d{1,2}|[a-z]+)\s+(?P<unit>year|month|week|decade)s?"
+# the span between an event and the clause it came before: "two days after", "less than four
+# weeks after", "a year has passed since", "days after", "hours after"
+_GAP = re.compile(
+    r"(?:^|\W)(?:(?:less|more|fewer)\s+than\s+|about\s+|nearly\s+|almost\s+|just\s+|only\s+|some\s+|barely\s+)?"
+    r"(?:(?P<n>\d{1,2}|[a-z]+)\s+)?(?P<unit>hour|day|week|month|year|decade)(?P<plural>s)?"
     r"(?:\s+(?:has|have|had)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by))?\s*$",
     re.IGNORECASE,
 )
+UNIT_DAYS = {"day": 1, "week": 7}
+UNIT_MONTHS = {"month": 1, "year": 12, "decade": 120}
+TEMPORAL_MARKS = frozenset({"after", "when", "as", "once", "following"})
+EARLIER_MARKS = frozenset({"after", "following", "since"})
 
 
-def date_for(trigger, dates: list[DateExpression], document: Document):
-    """The date expression of the trigger's own clause, else the document date."""
+class When(NamedTuple):
+    """An event's date, its precision, the text it was read from (None: not from the clause), and
+    whether the clause says the event came before that date by an unknown span ("after ...",
+    "since ...", "had expelled")."""
+
+    date: str | None
+    precision: str | None
+    text: str | None
+    earlier: bool = False
+
+
+def date_for(trigger, dates: list[DateExpression], document: Document, reported=None) -> When:
+    """The date of the trigger's event: its own clause's date expression, else one worked out from
+    the clause it depends on, else the document date. `reported(verb)` says whether a clause is
+    reported speech, where a past perfect is only the backshift of a past ("said it had fired")."""
     best = own = None
     owners = []
     for expression in dates:
@@ -28,10 +48,14 @@ def date_for(trigger, dates: list[DateExpression], document: Document):
             break
         if owner is not None and best is None and _governs(owner, trigger):
             best = expression
+    if own is not None:
+        return When(own.value.isoformat(), own.precision, own.text) if own.value else _published(document)
+    clause = _clause_head(trigger)
+    mark = _earlier_mark(clause)
+    if mark is not None:
+        return _before_anchor(clause, mark, best, document)
     if best is None:
-        elapsed = _elapsed(trigger, document.published)
-        if elapsed is not None:
-            return elapsed
+        best = _when_clause_date(clause, dates)
     if best is None:
         # "Mexico cut ties after police raided its embassy in April 2024": an undated clause takes
         # the date of its temporal clause (after, when, as, once), a better guess than the report's
@@ -39,60 +63,98 @@ def date_for(trigger, dates: list[DateExpression], document: Document):
             (e for e, owner in owners if owner is not None and _temporal_clause_of(owner, trigger)), None
         )
     if best is not None and best.value is not None:
-        if best is not own and _before(trigger):
-            # "Riyadh cut ties on Jan 3 after protesters stormed its embassy": the storming took
-            # place before that date, on a day the text does not give
-            return best.value.isoformat(), best.precision, None
-        return best.value.isoformat(), best.precision, best.text
+        return When(best.value.isoformat(), best.precision, best.text)
+    found = _published(document)
+    if found.date and reported is not None and _past_perfect(trigger) and not reported(trigger):
+        return found._replace(earlier=True)  # "May had expelled 23 diplomats": before the report
+    return found
+
+
+def _published(document: Document) -> When:
     if document.published is None:
-        return None, None, None
-    return document.published.isoformat(), "day", None
+        return When(None, None, None)
+    return When(document.published.isoformat(), "day", None)
 
 
-TEMPORAL_MARKS = frozenset({"after", "when", "as", "once", "following"})
-EARLIER_MARKS = frozenset({"after", "following", "since"})
-
-
-def _elapsed(trigger, published: date | None):
-    """ "A year after China banned ...", "Two years have passed since Moscow expelled ...": the
-    clause's event took place that long before the report. The date is approximate, so it
-    stands for its month (its week for weeks)."""
-    if published is None:
-        return None
-    marks = [c for c in trigger.children if c.dep_ in ("mark", "prep") and c.lower_ in ("after", "since")]
-    if not marks:
-        return None
-    mark = marks[0]
-    before = trigger.doc.text[trigger.sent.start_char : mark.idx]
-    found = _ELAPSED.search(before)
-    if found is None:
-        return None
-    word = found["n"].lower()
-    count = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
-    if not count:
-        return None
+def _before_anchor(clause, mark, best, document: Document) -> When:
+    """ "Two days after X did Y", "since X did Y": Y's date counted back from the date of the
+    clause it precedes (or the report's, when that clause has none)."""
+    anchor = best if best is not None and best.value is not None else None
+    start = anchor.value if anchor else document.published
+    if start is None:
+        return When(None, None, None)
+    before = clause.doc.text[clause.sent.start_char : mark.idx]
+    found = _GAP.search(before)
+    if found is None or (found["n"] is None and found["plural"]):  # "after ...", "days after ..."
+        return When(start.isoformat(), anchor.precision if anchor else "day", None, True)
     unit = found["unit"].lower()
-    if unit == "week":
-        return (
-            (published - timedelta(weeks=count)).isoformat(),
-            "week",
-            found.group(0).strip() + " " + mark.text,
-        )
-    months = count * {"month": 1, "year": 12, "decade": 120}[unit]
-    year, month = divmod(published.year * 12 + published.month - 1 - months, 12)
-    day = min(published.day, 28)
-    return date(year, month + 1, day).isoformat(), "month", found.group(0).strip() + " " + mark.text
+    count = 1 if found["n"] is None else _count(found["n"].strip())
+    if not count:
+        return When(start.isoformat(), anchor.precision if anchor else "day", None, True)
+    text = found.group(0).strip() + " " + mark.text
+    if unit == "hour":  # "hours after": the same day as the clause it precedes
+        return When(start.isoformat(), anchor.precision if anchor else "day", None)
+    if unit in UNIT_DAYS:
+        when = start - timedelta(days=count * UNIT_DAYS[unit])
+        if unit == "day" and (anchor is None or anchor.precision != "day"):
+            return When(when.isoformat(), "day", None)  # a day before an undated report: as undated
+        return When(when.isoformat(), unit, text)
+    months = count * UNIT_MONTHS[unit]
+    year, month = divmod(start.year * 12 + start.month - 1 - months, 12)
+    return When(date(year, month + 1, min(start.day, 28)).isoformat(), "month", text)
 
 
-def _before(trigger) -> bool:
-    """The trigger heads a clause that says it came first: "after X stormed ..."."""
-    return (
-        trigger.dep_ in ("advcl", "pcomp")
-        and any(
-            child.dep_ in ("mark", "prep") and child.lower_ in EARLIER_MARKS for child in trigger.children
-        )
-        or (trigger.dep_ == "pcomp" and trigger.head.lower_ in EARLIER_MARKS)
-    )
+def _count(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return 1 if word.lower() == "the" else NUMBER_WORDS.get(word.lower())  # "the day after"
+
+
+def _clause_head(trigger):
+    """The verb whose clause the trigger's event belongs to: "voted to ban" is one act."""
+    node = trigger
+    for _ in range(3):
+        if node.dep_ == "xcomp" and node.head.pos_ in ("VERB", "AUX") and node.head.i != node.i:
+            node = node.head
+        else:
+            break
+    return node
+
+
+def _earlier_mark(clause):
+    """The "after", "following" or "since" that makes the clause an earlier event, if any."""
+    if clause.dep_ in ("advcl", "pcomp"):  # a mark on a main clause: the parse went wrong
+        for child in clause.children:
+            if child.dep_ in ("mark", "prep") and child.lower_ in EARLIER_MARKS:
+                return child
+    if clause.dep_ == "pcomp" and clause.head.lower_ in EARLIER_MARKS:
+        return clause.head
+    return None
+
+
+def _when_clause_date(clause, dates: list[DateExpression]):
+    """ "since the 2017 break, when Saudi Arabia cut ties": a when-clause that follows a dated
+    phrase takes its date."""
+    if clause.dep_ not in ("relcl", "advcl"):
+        return None
+    when = next((c for c in clause.children if c.dep_ == "advmod" and c.lower_ == "when"), None)
+    if when is None or when.i > clause.i:
+        return None
+    doc = clause.doc
+    for expression in reversed(dates):
+        if expression.end > when.idx or expression.value is None:
+            continue
+        between = [t for t in doc[when.sent.start : when.i] if t.idx >= expression.end]
+        if len(between) <= 3 and all(t.pos_ not in ("VERB", "AUX") for t in between):
+            return expression
+        break
+    return None
+
+
+def _past_perfect(trigger) -> bool:
+    """ "had expelled", "had been expelled"."""
+    verb = _clause_head(trigger)
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in verb.children)
 
 
 def _temporal_clause_of(clause, trigger) -> bool:

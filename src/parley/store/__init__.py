@@ -22,7 +22,7 @@ import duckdb
 
 from parley.errors import ParleyError
 from parley.models import ActorRef, Document, Event
-from parley.store.schema import ACTOR_FIELDS, MENTION_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from parley.store.schema import ACTOR_FIELDS, MENTION_COLUMNS, MENTION_ROW_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "parley.duckdb"
 CANONICAL_EXTRA = ["event_id", "mentions", "sources", "articles", "first_reported", "last_reported"]
@@ -312,7 +312,7 @@ class Store:
         self._insert_columns("documents", columns, rows)
 
     def _insert_mentions(self, rows: list[tuple]) -> None:
-        self._insert_columns("mentions", [*MENTION_COLUMNS, "block"], rows)
+        self._insert_columns("mentions", MENTION_ROW_COLUMNS, rows)
 
     def _insert_columns(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         """Insert rows as one statement of column lists: DuckDB's executemany runs a statement per
@@ -363,7 +363,7 @@ class Store:
             rows = self.con.execute(
                 "SELECT m.event_key, m.block, m.doc_id, m.char_start, m.quote, m.date, m.date_precision, "
                 "m.date_text IS NOT NULL, d.published, d.story_id, m.source_sector, m.target_sector, "
-                "m.date_text FROM mentions m "
+                "m.date_text, coalesce(m.date_earlier, false) FROM mentions m "
                 "JOIN documents d USING (doc_id) WHERE m.block IN (SELECT block FROM regroup_blocks)"
             ).fetchall()
             links = group([Mention(*row) for row in rows])
@@ -657,7 +657,8 @@ def mention_rows(events: Iterable[Event]) -> list[tuple]:
 
 
 def mention_row(event: Event) -> tuple:
-    """An Event as a row of the mentions table (its columns, then its block)."""
+    """An Event as a row of the mentions table (MENTION_ROW_COLUMNS: its columns, then the
+    look-back flag and its block)."""
     from parley.dedup import block_of
 
     record = event.to_dict()
@@ -671,6 +672,7 @@ def mention_row(event: Event) -> tuple:
         record["date_text"],
         record["confidence"],
         record["rule"],
+        event.earlier,
     ]
     target = event.target
     values.append(block_of(event.source.country, target.country if target else None, event.event_type))

@@ -32,7 +32,7 @@ ALL_EVENTS_VIEW = """CREATE VIEW all_events AS
     FROM gdelt_events"""
 GDELT_SQL_COLUMNS = ", ".join(f'"{c}" {GDELT_TYPES[c]}' for c in GDELT_COLUMNS)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -103,6 +103,8 @@ MIGRATIONS: dict[int, list[str]] = {
     ],
     # how far each JSONL file got, so `ingest --resume` skips what a killed run already stored
     4: ["CREATE TABLE ingest_checkpoints (path VARCHAR PRIMARY KEY, line BIGINT NOT NULL)"],
+    # the clause puts the event before its date ("after ...", "had expelled"): dedup looks back
+    5: ["ALTER TABLE mentions ADD COLUMN date_earlier BOOLEAN DEFAULT false"],
 }
 
 MENTION_COLUMNS = [
@@ -138,3 +140,5 @@ MENTION_COLUMNS = [
     "rule",
 ]
 ACTOR_FIELDS = ["text", "actor_id", "name", "country", "sector", "cameo"]
+# a row as the coder's side writes it (parley.store.mention_row): the block comes last
+MENTION_ROW_COLUMNS = [*MENTION_COLUMNS, "date_earlier", "block"]
