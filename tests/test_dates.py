@@ -152,14 +152,16 @@ def test_dates_elapsed_time_before_an_undated_clause(text, expected, precision, 
     [
         # counted back from the date of the clause it precedes
         (
-            "Britain shut Iran's embassy on Wednesday, a day after protesters stormed the British embassy in Tehran.",
+            "Britain shut Iran's embassy on Wednesday, a day after protesters stormed "
+            "the British embassy in Tehran.",
             "2025-10-28",
             "day",
             "a day after",
             False,
         ),
         (
-            "The launch came less than four weeks after the Security Council voted to ban North Korean coal exports.",
+            "The launch came less than four weeks after the Security Council voted to ban "
+            "North Korean coal exports.",
             "2025-10-07",
             "week",
             "less than four weeks after",
@@ -167,7 +169,8 @@ def test_dates_elapsed_time_before_an_undated_clause(text, expected, precision, 
         ),
         # an earlier event by a span the text does not give: dedup looks back for it
         (
-            "Pyongyang fired a missile on Friday, days after the Security Council imposed new sanctions on North Korea.",
+            "Pyongyang fired a missile on Friday, days after the Security Council imposed "
+            "new sanctions on North Korea.",
             "2025-10-31",
             "day",
             None,
@@ -200,6 +203,70 @@ def test_dates_of_earlier_clauses(text, expected, precision, date_text, earlier,
         date_text,
         earlier,
     )
+
+
+def test_dates_ordinal_weekdays_and_ago_with_a_period():
+    anchor = date(2019, 8, 10)
+    cases = [
+        ("a rally in Seoul on the first Saturday of the month", date(2019, 8, 3), "day"),
+        ("on the last Friday in March", date(2019, 3, 29), "day"),
+        ("the second Monday of last month", date(2019, 7, 8), "day"),
+        ("the first Tuesday of November 2020", date(2020, 11, 3), "day"),
+        ("A year ago this week, talks collapsed.", date(2018, 8, 6), "week"),
+        ("Ten years ago this month the war began.", date(2009, 8, 1), "month"),
+        ("three days ago", date(2019, 8, 7), "day"),
+    ]
+    for text, expected, precision in cases:
+        [found] = find_dates(text, anchor)
+        assert (found.value, found.precision) == (expected, precision), text
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "expected"),
+    [
+        # a perfect under a dated statement: the statement's day is the latest the act can be
+        (
+            "China said on Thursday that it had detained two Canadian citizens.",
+            "detained",
+            ("2025-10-30", "day", None, True),
+        ),
+        (
+            "China has suspended beef imports from Australia, the trade minister said on Thursday.",
+            "suspended",
+            ("2025-10-30", "day", None, False),
+        ),
+        # a named act is dated by its own phrase, not by the clause around it
+        (
+            "Russia's sanctions on Turkey, announced on Saturday, will hurt tourism, "
+            "analysts said on Sunday.",
+            "sanctions",
+            ("2025-11-01", "day", "on Saturday", False),
+        ),
+        # the act a clause answers came before it
+        (
+            "Seoul voiced anger on Monday over Japan's sanctions against South Korea.",
+            "sanctions against",
+            ("2025-11-03", "day", None, True),
+        ),
+        # "more than a week after": at least a week before, how much more unknown
+        (
+            "More than a week after Britain expelled 23 Russian diplomats, the embassy is quiet.",
+            "expelled",
+            ("2025-10-28", "day", None, True),
+        ),
+        # a noun after "after" and a conjunct after a mark
+        (
+            "The app ban came two weeks after a border clash between Chinese and Indian troops.",
+            "border clash",
+            ("2025-10-21", "week", "two weeks after", False),
+        ),
+    ],
+)
+def test_dates_follow_the_clause_an_act_depends_on(text, quote, expected, parley):
+    """In a report of Tuesday 2025-11-04."""
+    events = parley.code_text(text, published=date(2025, 11, 4))
+    event = next(e for e in events if quote in e.quote)
+    assert (event.date, event.date_precision, event.date_text, event.earlier) == expected
 
 
 def test_dates_keep_the_part_of_the_day():

@@ -193,6 +193,7 @@ def _mention(
     block="B",
     text=None,
     earlier=False,
+    sentence=0,
 ):
     return Mention(
         key,
@@ -207,6 +208,7 @@ def _mention(
         story or key,
         date_text=text,
         earlier=earlier,
+        sentence=sentence,
     )
 
 
@@ -282,6 +284,18 @@ def test_dedup_look_back_finds_the_earlier_event():
     assert too_old["a"].event_id != too_old["b"].event_id
 
 
+def test_dedup_undated_act_after_the_lead_looks_back_a_month():
+    """A report's first sentence tells its news; an undated act further down may be an earlier
+    one ("The handover took place as Washington threatened tariffs"), found up to a month back."""
+    threat, report = date(2025, 2, 25), date(2025, 2, 28)
+    later = group([_mention("a", threat), _mention("b", report, dated=False, sentence=3)])
+    assert later["a"].event_id == later["b"].event_id and "after the lead" in later["b"].reason
+    lead = group([_mention("a", threat), _mention("b", report, dated=False, sentence=0)])
+    assert lead["a"].event_id != lead["b"].event_id
+    too_old = group([_mention("a", date(2024, 12, 1)), _mention("b", report, dated=False, sentence=3)])
+    assert too_old["a"].event_id != too_old["b"].event_id
+
+
 def test_dedup_undated_documents_link_only_through_their_story():
     links = group(
         [
@@ -352,12 +366,14 @@ def test_dedup_pairwise_scores_on_a_hand_made_grouping():
     [
         ("dev", 0.97, 0.97),
         ("dev2", 0.95, 0.95),
-        ("dev3", 0.93, 0.88),
-        ("dev4", 0.97, 0.90),
-        ("test", 0.95, 0.72),
+        ("dev3", 0.93, 0.94),
+        ("dev4", 0.97, 0.97),
+        ("dev5", 0.97, 0.95),
+        ("dev6", 0.95, 0.86),
+        ("test", 0.97, 0.88),
     ],
 )
 def test_dedup_gold_floors(split, precision, recall, parley):
     scores = evaluate_dedup(GOLD / f"dedup_{split}.jsonl", parley)
-    assert scores.gold_events >= 30 and scores.matched >= 100
+    assert scores.gold_events >= 30 and scores.matched >= 70
     assert scores.precision >= precision and scores.recall >= recall, scores.to_dict()

@@ -129,7 +129,7 @@ def group_block(item, published, stories):
                 record["event_key"], record["block"], doc_id, record["char_start"], record["quote"], day,
                 record["date_precision"], record["date_text"] is not None, published.value.get(doc_id),
                 stories.value.get(doc_id, doc_id), record["source_sector"], record["target_sector"],
-                record["date_text"], bool(record["date_earlier"]),
+                record["date_text"], bool(record["date_earlier"]), record["sentence"],
             )
         )  # fmt: skip
     links = group(mentions)

@@ -27,6 +27,12 @@ _REL = r"(?P<rel>this|last|next|past|coming|previous)"
 
 # Ordered: the first pattern that matches at a place wins, so longer forms come first.
 PATTERNS = [
+    # "on the first Saturday of the month", "the last Friday in March", "the second Monday of last month"
+    (
+        "nth_weekday",
+        rf"\b(?:[Oo]n )?the (?P<nth>first|second|third|fourth|last) {_WEEKDAY} (?:of|in) "
+        rf"(?:the month|(?P<rel>this|last|next) month|{_MONTH}(?:,? {_YEAR})?)\b",
+    ),
     ("iso", rf"\b{_YEAR}-(?P<m>\d\d)-(?P<d>\d\d)\b"),
     ("month_day_year", rf"\b(?:[Oo]n )?{_MONTH} {_DAY},? {_YEAR}\b"),
     ("day_month_year", rf"\b(?:[Oo]n )?{_DAY} {_MONTH},? {_YEAR}\b"),
@@ -41,10 +47,15 @@ PATTERNS = [
         "weekday",
         rf"\b(?:(?:[Ll]ate|[Ee]arly)(?: on)? |[Oo]n )?{_WEEKDAY}(?: (?:night|evening|morning))?\b",
     ),
+    # "three days ago", "a year ago", "a year ago this week": that week, a year back
+    (
+        "days_ago",
+        r"\b(?P<n>\d+|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty)) "
+        r"(?P<unit>day|week|month|year)s? ago(?: this (?P<period>week|month))?\b",
+    ),
     ("rel_period", r"\b(?:(?:earlier|later) )?(?P<rel>this|last|next|past) (?P<unit>week|month|year)\b"),
     ("relative_day", r"\b(?P<word>yesterday|today|tomorrow|tonight|last night)\b"),
     ("weekend", r"\b(?:(?:over|during|at) the|this past|last|this) weekend\b"),
-    ("days_ago", r"\b(?P<n>\d+|two|three|four|five|six|seven|ten) (?P<unit>days|weeks|months|years) ago\b"),
     ("in_month", rf"\b(?:in|on|during|early|late|mid-?)\s+{_MONTH}\b(?! \d)"),
     ("in_year", rf"\b(?:in|during|of|early|late|mid-?)\s+{_YEAR}\b"),
     # a year used as a modifier: "the 2010 raid", "Russia's 2022 invasion"
@@ -127,21 +138,31 @@ def _relative(name, groups, month, anchor: date, future: bool):
         return _month_named(anchor, month, "future" if future else "bare"), "month"
     if name in ("weekday", "rel_weekday"):
         return _weekday(anchor, WEEKDAYS[groups["weekday"].lower()], groups.get("rel"), future), "day"
+    if name == "nth_weekday":
+        if month is None:
+            shift = {None: 0, "this": 0, "last": -1, "next": 1}[groups.get("rel")]
+            index = anchor.year * 12 + anchor.month - 1 + shift
+            first = date(index // 12, index % 12 + 1, 1)
+        elif groups.get("year"):
+            first = date(int(groups["year"]), month, 1)
+        else:
+            first = _month_named(anchor, month, "future" if future else "bare")
+        return _nth_weekday(first, WEEKDAYS[groups["weekday"].lower()], groups["nth"]), "day"
     if name == "rel_period":
         return _period(anchor, groups["rel"], groups["unit"])
     if name == "relative_day":
         shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last night": -1}
         return anchor + timedelta(days=shift[groups["word"]]), "day"
     if name == "days_ago":
-        count = NUMBER_WORDS.get(groups["n"]) or int(groups["n"])
-        return _ago(anchor, count, groups["unit"])
+        count = NUMBER_WORDS.get(groups["n"].lower()) or int(groups["n"])
+        return _ago(anchor, count, groups["unit"], groups.get("period"))
     if name == "weekend":  # the latest Saturday up to the anchor; a week window covers Sunday
         return anchor - timedelta(days=(anchor.weekday() - 5) % 7), "week"
     return None, None
 
 
 def _precision_of(name, groups) -> str | None:
-    if name in ("month_day", "day_month", "weekday", "rel_weekday", "relative_day"):
+    if name in ("month_day", "day_month", "weekday", "rel_weekday", "relative_day", "nth_weekday"):
         return "day"
     if name in ("rel_month_name", "in_month", "month_rel_year"):
         return "month"
@@ -150,7 +171,7 @@ def _precision_of(name, groups) -> str | None:
     if name == "weekend":
         return "week"
     if name == "days_ago":
-        return {"days": "day", "weeks": "week", "months": "month", "years": "year"}[groups["unit"]]
+        return groups.get("period") or groups["unit"]
     return None
 
 
@@ -192,6 +213,15 @@ def _month_named(anchor: date, month: int, rel: str) -> date:
     return date(year, month, 1)
 
 
+def _nth_weekday(first: date, weekday: int, nth: str) -> date:
+    """The first, ..., fourth or last such weekday of the month that starts on `first`."""
+    if nth == "last":
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    order = ["first", "second", "third", "fourth"].index(nth)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * order)
+
+
 def _weekday(anchor: date, weekday: int, rel: str | None, future: bool) -> date:
     """'on Tuesday': the latest Tuesday on or before the anchor (or the next, for future acts)."""
     back = (anchor.weekday() - weekday) % 7
@@ -214,12 +244,18 @@ def _period(anchor: date, rel: str, unit: str):
     return monday, "week"
 
 
-def _ago(anchor: date, count: int, unit: str):
-    if unit == "days":
+def _ago(anchor: date, count: int, unit: str, period: str | None = None):
+    """`count` units before the anchor; with a period ("a year ago this week"), that period of the
+    day `count` units back."""
+    if unit == "day":
         return anchor - timedelta(days=count), "day"
-    if unit == "weeks":
+    if unit == "week":
         return anchor - timedelta(weeks=count), "week"
-    if unit == "months":
-        month_index = anchor.year * 12 + anchor.month - 1 - count
-        return date(month_index // 12, month_index % 12 + 1, 1), "month"
-    return date(anchor.year - count, 1, 1), "year"
+    months = count * (12 if unit == "year" else 1)
+    month_index = anchor.year * 12 + anchor.month - 1 - months
+    back = date(month_index // 12, month_index % 12 + 1, min(anchor.day, 28))
+    if period == "week":
+        return back - timedelta(days=back.weekday()), "week"
+    if unit == "month" or period == "month":
+        return back.replace(day=1), "month"
+    return date(back.year, 1, 1), "year"

@@ -5,7 +5,8 @@ event share a canonical *event*. The signals, in order:
 
 1. **Block and sectors.** Only mentions with the same source and target countries and the same
    PLOVER type are compared (the block ``USA|PRK|CONSULT``), and only when their sectors agree:
-   the same sector, or two organs of the state (government, military, police, intelligence: "Israel
+   the same sector, or two organs of the state (government, military, police, intelligence,
+   legislature, courts: "Israel
    struck Iran" and "the Israeli military struck Iran" are one event, while rebels and the
    government they fight are not).
 2. **Date window.** Each mention's date becomes a window by its precision: a day is itself, a week
@@ -40,6 +41,7 @@ MEETING_DAYS = timedelta(days=2)  # slack on each side of a dated meeting (CONSU
 SAMPLE = 50  # wordings kept per cluster for quote similarity
 BACKGROUND_DAYS = 7  # a mention whose window ends this long before publication looks back in time
 LOOK_BACK = timedelta(days=3 * 366)  # how far back "after X did Y" and "had done Y" may reach
+FOLLOW_UP = timedelta(days=31)  # how far back an undated act after a report's first sentence may reach
 LOOK_BACK_CANDIDATES = 64  # the latest events a look-back mention is compared with
 
 _LATE = re.compile(r"\b(?:late|night|evening)\b", re.IGNORECASE)
@@ -51,7 +53,7 @@ _STOP = frozenset(
 )
 
 
-STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY"})
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD"})
 
 
 def block_of(source_country, target_country, event_type) -> str:
@@ -89,6 +91,7 @@ class Mention:
     target_sector: str | None = None
     date_text: str | None = None
     earlier: bool = False  # the clause puts the event before its date, by a span it does not give
+    sentence: int = 0
     window: tuple[date, date] | None = None
     reach: tuple[date, date] | None = None  # where its event may lie: the window, or further back
     rank: int = 5
@@ -110,11 +113,13 @@ class Mention:
             self.window = (self.window[0] - MEETING_DAYS, self.window[1] + MEETING_DAYS)
         self.words = frozenset(w for w in _WORD.findall(self.quote.lower()) if w not in _STOP)
         self.reach = self.window
-        if self.window and self.earlier and not self.dated_in_text:
+        if self.window and not self.dated_in_text and (self.earlier or self.sentence > 0):
             # "days after the Council imposed sanctions", "May had expelled 23 diplomats": an
-            # earlier event, found among the events before; alone, it keeps the report's window
+            # earlier event, found among the events before; so may be an undated act after the
+            # report's first sentence, which tells the news ("The handover took place as
+            # Washington threatened tariffs"). Alone, it keeps the report's window
             self.rank = PRECISION_RANK["earlier"]
-            self.reach = (self.window[1] - LOOK_BACK, self.window[1])
+            self.reach = (self.window[1] - (LOOK_BACK if self.earlier else FOLLOW_UP), self.window[1])
 
     def background(self, window: tuple[date, date] | None) -> bool:
         """Reported well after it happened (in `window`, its event's): "the Hanoi summit in February
@@ -128,7 +133,7 @@ def window_of(when: date | None, precision: str | None, dated_in_text: bool) -> 
     """((first day, last day), rank) of the period a mention's date stands for."""
     if when is None:
         return None, PRECISION_RANK[None]
-    if not dated_in_text:
+    if not dated_in_text and precision in ("day", None):
         return (when - timedelta(days=REPORTED_DAYS), when), PRECISION_RANK["reported"]
     if precision == "year":
         return (date(when.year, 1, 1), date(when.year, 12, 31)), PRECISION_RANK["year"]
@@ -295,7 +300,7 @@ def _when(m: Mention) -> str:
     if m.window is None:
         return "undated"
     if m.rank == PRECISION_RANK["earlier"]:
-        return f"before {m.window[1].isoformat()} (earlier)"
+        return f"before {m.window[1].isoformat()} ({'earlier' if m.earlier else 'undated, after the lead'})"
     label = {0: "day", 1: "reported", 2: "week", 3: "month", 4: "year"}[m.rank]
     return f"{_span(m.window)} ({label})"
 

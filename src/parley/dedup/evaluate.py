@@ -84,12 +84,17 @@ class DedupScores:
 
 
 def label_of(mention: dict, items: list[dict]) -> tuple | None:
+    """The gold event a mention reports: one of its type between its two countries, in its direction
+    if the document has one ("Canada arrested ..." and "China detained ..." are two events), else
+    in the other (a meeting coded from either side)."""
     source = mention["source"]["country"]
     target = mention["target"]["country"] if mention["target"] else None
-    for item in items:
-        if item["type"] != mention["event_type"]:
-            continue
-        if {item["source"], item["target"]} == {source, target}:
+    same_type = [item for item in items if item["type"] == mention["event_type"]]
+    for item in same_type:
+        if (item["source"], item["target"]) == (source, target):
+            return (item["event"], source, target)
+    for item in same_type:
+        if (item["target"], item["source"]) == (source, target):
             return (item["event"], source, target)
     return None
 

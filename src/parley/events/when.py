@@ -12,7 +12,8 @@ from parley.models import Document
 # the span between an event and the clause it came before: "two days after", "less than four
 # weeks after", "a year has passed since", "days after", "hours after"
 _GAP = re.compile(
-    r"(?:^|\W)(?:(?:less|more|fewer)\s+than\s+|about\s+|nearly\s+|almost\s+|just\s+|only\s+|some\s+|barely\s+)?"
+    r"(?:^|\W)(?:(?P<more>more\s+than\s+|over\s+)|(?:less|fewer)\s+than\s+|about\s+|nearly\s+|almost\s+"
+    r"|just\s+|only\s+|some\s+|barely\s+)?"
     r"(?:(?P<n>\d{1,2}|[a-z]+)\s+)?(?P<unit>hour|day|week|month|year|decade)(?P<plural>s)?"
     r"(?:\s+(?:has|have|had)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by))?\s*$",
     re.IGNORECASE,
@@ -20,6 +21,8 @@ _GAP = re.compile(
 UNIT_DAYS = {"day": 1, "week": 7}
 UNIT_MONTHS = {"month": 1, "year": 12, "decade": 120}
 TEMPORAL_MARKS = frozenset({"after", "when", "as", "once", "following"})
+# prepositions whose object is an act the clause responds to: "protested against the sanctions"
+REFERENCE_PREPS = frozenset({"against", "over", "for", "about", "to"})
 EARLIER_MARKS = frozenset({"after", "following", "since"})
 
 
@@ -40,14 +43,20 @@ def date_for(trigger, dates: list[DateExpression], document: Document, reported=
     reported speech, where a past perfect is only the backshift of a past ("said it had fired")."""
     best = own = None
     owners = []
+    nearest = None
     for expression in dates:
         owner = _owner(trigger.doc.char_span(expression.start, expression.end, alignment_mode="expand"))
         owners.append((expression, owner))
         if owner is not None and owner.i == trigger.i:
             best = own = expression
             break
-        if owner is not None and best is None and _governs(owner, trigger):
-            best = expression
+        steps = _governs(owner, trigger) if owner is not None else 0
+        if steps and (nearest is None or steps < nearest):  # the nearest clause above that has a date
+            best, nearest = expression, steps
+    if own is None and trigger.pos_ == "NOUN":
+        # "Russia's sanctions, set out in a decree Putin signed on 28 November, will hurt ...": a
+        # named act is dated by its own phrase before the clause around it
+        own = next((e for e, owner in owners if owner is not None and _governs(trigger, owner)), None)
     if own is not None:
         return When(own.value.isoformat(), own.precision, own.text) if own.value else _published(document)
     clause = _clause_head(trigger)
@@ -62,12 +71,30 @@ def date_for(trigger, dates: list[DateExpression], document: Document, reported=
         best = next(
             (e for e, owner in owners if owner is not None and _temporal_clause_of(owner, trigger)), None
         )
+    if _referred_to(trigger):
+        # "Seoul protested on Monday against Tokyo's export curbs", "anger over the missile
+        # launch": a named act that the clause answers came before it
+        found = (
+            When(best.value.isoformat(), best.precision, None)
+            if best and best.value
+            else _published(document)
+        )
+        return found._replace(earlier=found.date is not None)
     if best is not None and best.value is not None:
+        if reported is not None and _perfect(trigger) and reported(trigger):
+            # "China said on Thursday it had detained two Canadians": the date is the statement's;
+            # the act came before it (by a span the text does not give, for a past perfect)
+            return When(best.value.isoformat(), best.precision, None, _past_perfect(trigger))
         return When(best.value.isoformat(), best.precision, best.text)
     found = _published(document)
     if found.date and reported is not None and _past_perfect(trigger) and not reported(trigger):
         return found._replace(earlier=True)  # "May had expelled 23 diplomats": before the report
     return found
+
+
+def _referred_to(trigger) -> bool:
+    """A named act that its clause answers or talks about: "against Tokyo's export curbs"."""
+    return trigger.pos_ == "NOUN" and trigger.dep_ == "pobj" and trigger.head.lower_ in REFERENCE_PREPS
 
 
 def _published(document: Document) -> When:
@@ -91,17 +118,24 @@ def _before_anchor(clause, mark, best, document: Document) -> When:
     count = 1 if found["n"] is None else _count(found["n"].strip())
     if not count:
         return When(start.isoformat(), anchor.precision if anchor else "day", None, True)
+    if found["more"]:  # "more than a week after": at least that long before, how much more unknown
+        start = _back(start, count, unit)
+        return When(start.isoformat(), "day", None, True)
     text = found.group(0).strip() + " " + mark.text
     if unit == "hour":  # "hours after": the same day as the clause it precedes
         return When(start.isoformat(), anchor.precision if anchor else "day", None)
+    when = _back(start, count, unit)
+    if unit == "day" and (anchor is None or anchor.precision != "day"):
+        return When(when.isoformat(), "day", None)  # a day before an undated report: as undated
+    return When(when.isoformat(), unit if unit in UNIT_DAYS else "month", text)
+
+
+def _back(start: date, count: int, unit: str) -> date:
+    """`count` units before `start` (months and years to the same day of the month, at most 28)."""
     if unit in UNIT_DAYS:
-        when = start - timedelta(days=count * UNIT_DAYS[unit])
-        if unit == "day" and (anchor is None or anchor.precision != "day"):
-            return When(when.isoformat(), "day", None)  # a day before an undated report: as undated
-        return When(when.isoformat(), unit, text)
-    months = count * UNIT_MONTHS[unit]
-    year, month = divmod(start.year * 12 + start.month - 1 - months, 12)
-    return When(date(year, month + 1, min(start.day, 28)).isoformat(), "month", text)
+        return start - timedelta(days=count * UNIT_DAYS[unit])
+    year, month = divmod(start.year * 12 + start.month - 1 - count * UNIT_MONTHS[unit], 12)
+    return date(year, month + 1, min(start.day, 28))
 
 
 def _count(word: str) -> int | None:
@@ -111,10 +145,20 @@ def _count(word: str) -> int | None:
 
 
 def _clause_head(trigger):
-    """The verb whose clause the trigger's event belongs to: "voted to ban" is one act."""
+    """The verb whose clause the trigger's event belongs to: "voted to ban" is one act, "killed in
+    a border clash" and "carried out strikes" too, and "after Guaido declared ... and Washington
+    recognised him" puts both conjuncts after "after"."""
     node = trigger
-    for _ in range(3):
-        if node.dep_ == "xcomp" and node.head.pos_ in ("VERB", "AUX") and node.head.i != node.i:
+    if node.pos_ == "NOUN" and node.dep_ in ("pobj", "dobj"):
+        up = node.head
+        if node.dep_ == "pobj" and up.dep_ == "prep" and up.lower_ not in EARLIER_MARKS:
+            up = up.head
+        if up.pos_ == "VERB" and up.i != node.i:
+            node = up
+    for _ in range(4):
+        if node.head.i == node.i or node.head.pos_ not in ("VERB", "AUX"):
+            break
+        if node.dep_ == "xcomp" or (node.dep_ == "conj" and _earlier_mark(node) is None):
             node = node.head
         else:
             break
@@ -123,12 +167,14 @@ def _clause_head(trigger):
 
 def _earlier_mark(clause):
     """The "after", "following" or "since" that makes the clause an earlier event, if any."""
-    if clause.dep_ in ("advcl", "pcomp"):  # a mark on a main clause: the parse went wrong
+    if clause.dep_ != "ROOT":  # a mark on a main clause: the parse went wrong
         for child in clause.children:
-            if child.dep_ in ("mark", "prep") and child.lower_ in EARLIER_MARKS:
+            if child.lower_ in EARLIER_MARKS and (
+                child.dep_ == "mark" or (child.dep_ == "prep" and clause.dep_ in ("advcl", "pcomp"))
+            ):
                 return child
-    if clause.dep_ == "pcomp" and clause.head.lower_ in EARLIER_MARKS:
-        return clause.head
+    if clause.dep_ in ("pcomp", "pobj") and clause.head.lower_ in EARLIER_MARKS:
+        return clause.head  # "after imposing sanctions", "two weeks after the clash"
     return None
 
 
@@ -153,8 +199,13 @@ def _when_clause_date(clause, dates: list[DateExpression]):
 
 def _past_perfect(trigger) -> bool:
     """ "had expelled", "had been expelled"."""
+    return _perfect(trigger, ("had", "'d"))
+
+
+def _perfect(trigger, auxiliaries=("has", "have", "had", "'s", "'ve", "'d")) -> bool:
+    """ "has expelled", "have been expelled", "had expelled"."""
     verb = _clause_head(trigger)
-    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in verb.children)
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in verb.children)
 
 
 def _temporal_clause_of(clause, trigger) -> bool:
@@ -179,12 +230,13 @@ def _owner(span):
     return None
 
 
-def _governs(ancestor, token) -> bool:
+def _governs(ancestor, token) -> int:
+    """How many steps up the tree `ancestor` lies from `token` (0: it is not above it)."""
     node = token
-    for _ in range(10):
+    for step in range(1, 11):
         if node.head.i == node.i:
-            return False
+            return 0
         node = node.head
         if node.i == ancestor.i:
-            return True
-    return False
+            return step
+    return 0

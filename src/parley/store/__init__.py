@@ -363,7 +363,7 @@ class Store:
             rows = self.con.execute(
                 "SELECT m.event_key, m.block, m.doc_id, m.char_start, m.quote, m.date, m.date_precision, "
                 "m.date_text IS NOT NULL, d.published, d.story_id, m.source_sector, m.target_sector, "
-                "m.date_text, coalesce(m.date_earlier, false) FROM mentions m "
+                "m.date_text, coalesce(m.date_earlier, false), m.sentence FROM mentions m "
                 "JOIN documents d USING (doc_id) WHERE m.block IN (SELECT block FROM regroup_blocks)"
             ).fetchall()
             links = group([Mention(*row) for row in rows])
