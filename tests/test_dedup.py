@@ -296,6 +296,21 @@ def test_dedup_undated_act_after_the_lead_looks_back_a_month():
     assert too_old["a"].event_id != too_old["b"].event_id
 
 
+def test_dedup_a_visit_spans_the_days_it_is_reported_on():
+    """Arrival on Tuesday, talks on Wednesday, departure on Sunday and an undated report of the
+    arrival are one visit; another meeting of the pair ten days on is not, nor is a second event
+    of a type that does not run over days."""
+    visit = [date(2023, 9, 12), date(2023, 9, 13), date(2023, 9, 17)]
+    mentions = [_mention(f"v{i}", d, block="PRK|RUS|CONSULT") for i, d in enumerate(visit)]
+    mentions.append(_mention("undated", date(2023, 9, 12), dated=False, sentence=1, block="PRK|RUS|CONSULT"))
+    mentions.append(_mention("later", date(2023, 9, 27), block="PRK|RUS|CONSULT"))
+    links = group(mentions)
+    assert len({links[k].event_id for k in ("v0", "v1", "v2", "undated")}) == 1
+    assert links["later"].event_id != links["v0"].event_id
+    strikes = group([_mention("a", date(2023, 9, 12)), _mention("b", date(2023, 9, 14))])
+    assert strikes["a"].event_id != strikes["b"].event_id
+
+
 def test_dedup_undated_documents_link_only_through_their_story():
     links = group(
         [
@@ -369,7 +384,8 @@ def test_dedup_pairwise_scores_on_a_hand_made_grouping():
         ("dev3", 0.93, 0.94),
         ("dev4", 0.97, 0.97),
         ("dev5", 0.97, 0.95),
-        ("dev6", 0.95, 0.86),
+        ("dev6", 0.95, 0.92),
+        ("dev7", 0.97, 0.92),
         ("test", 0.97, 0.88),
     ],
 )

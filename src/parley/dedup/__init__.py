@@ -38,6 +38,9 @@ from datetime import date, timedelta
 PRECISION_RANK = {"day": 0, "reported": 1, "week": 2, "month": 3, "year": 4, "earlier": 5, None: 6}
 REPORTED_DAYS = 1  # an undated report describes the day of publication or the day before
 MEETING_DAYS = timedelta(days=2)  # slack on each side of a dated meeting (CONSULT): visits run for days
+# the longest span the reports of one meeting may cover, slack included: a week-long state visit
+# reported on its arrival, talks and departure days
+VISIT_SPAN = timedelta(days=10)
 SAMPLE = 50  # wordings kept per cluster for quote similarity
 BACKGROUND_DAYS = 7  # a mention whose window ends this long before publication looks back in time
 LOOK_BACK = timedelta(days=3 * 366)  # how far back "after X did Y" and "had done Y" may reach
@@ -160,10 +163,21 @@ class Cluster:
     window: tuple[date, date] | None = None
     stories: set = field(default_factory=set)
     wordings: list = field(default_factory=list)  # distinct quote word sets, the first SAMPLE of them
+    spans: bool = False  # a meeting: reports of its different days widen it, up to VISIT_SPAN
+    indexed: date | None = None  # the window start it is filed under for range look-up
 
     @property
     def anchor(self) -> Mention:
         return self.members[0]
+
+    def widens(self, mention: Mention) -> bool:
+        """A report of another day of a meeting (a day or an undated report) stretches its span."""
+        return self.spans and mention.rank <= PRECISION_RANK["reported"]
+
+    def fits(self, mention: Mention) -> bool:
+        if not (self.window and mention.window and self.widens(mention)):
+            return True
+        return max(self.window[1], mention.window[1]) - min(self.window[0], mention.window[0]) <= VISIT_SPAN
 
     def add(self, mention: Mention) -> None:
         self.members.append(mention)
@@ -177,7 +191,11 @@ class Cluster:
             self.window = mention.window
             return
         low, high = max(self.window[0], mention.window[0]), min(self.window[1], mention.window[1])
-        if low <= high:  # a same-story member may sit outside the window; it does not narrow it
+        if low > high:
+            return  # a same-story member may sit outside the window; it does not move it
+        if self.widens(mention) and self.fits(mention):
+            self.window = (min(self.window[0], mention.window[0]), max(self.window[1], mention.window[1]))
+        else:
             self.window = (low, high)
 
     def similarity(self, words: frozenset) -> float:
@@ -232,16 +250,21 @@ def _cluster(ordered: list[Mention]) -> list[Cluster]:
                 candidates[id(c)] = c
         best = _best(m, candidates.values())
         if best is None:
-            best = Cluster()
+            best = Cluster(spans=m.block.endswith("|CONSULT"))
             clusters.append(best)
-            best.add(m)
-            if best.window is not None:
-                at = bisect_right(starts, best.window[0])
-                starts.insert(at, best.window[0])
-                dated.insert(at, best)
-                widest = max(widest, best.window[1] - best.window[0])
-        else:
-            best.add(m)
+        best.add(m)
+        if best.window is not None and best.indexed != best.window[0]:  # file it under its start
+            if best.indexed is not None:
+                at = bisect_left(starts, best.indexed)
+                while dated[at] is not best:
+                    at += 1
+                del starts[at], dated[at]
+            at = bisect_right(starts, best.window[0])
+            starts.insert(at, best.window[0])
+            dated.insert(at, best)
+            best.indexed = best.window[0]
+        if best.window is not None:
+            widest = max(widest, best.window[1] - best.window[0])
         if m.story:
             stories = by_story.setdefault(m.story, [])
             if best not in stories:
@@ -261,6 +284,8 @@ def _best(m: Mention, candidates) -> Cluster | None:
         same_story = bool(m.story and m.story in c.stories)
         if m.window is None and not same_story:
             continue  # no date at all: only a copy of the same story can be placed
+        if not same_story and not c.fits(m):
+            continue  # a meeting's reports span a week at most
         score = round(c.similarity(m.words) + (1.0 if same_story else 0.0), 6)
         distance = abs((c.window[1] - m.window[1]).days) if c.window and m.window else 0
         # a look-back mention takes an event of its own days over any earlier one

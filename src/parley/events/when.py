@@ -15,6 +15,7 @@ _GAP = re.compile(
     r"(?:^|\W)(?:(?P<more>more\s+than\s+|over\s+)|(?:less|fewer)\s+than\s+|about\s+|nearly\s+|almost\s+"
     r"|just\s+|only\s+|some\s+|barely\s+)?"
     r"(?:(?P<n>\d{1,2}|[a-z]+)\s+)?(?P<unit>hour|day|week|month|year|decade)(?P<plural>s)?"
+    r"(?P<exact>\s+(?:almost\s+|nearly\s+)?to\s+the\s+day)?"
     r"(?:\s+(?:has|have|had)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by))?\s*$",
     re.IGNORECASE,
 )
@@ -89,6 +90,8 @@ def date_for(trigger, dates: list[DateExpression], document: Document, reported=
     found = _published(document)
     if found.date and reported is not None and _past_perfect(trigger) and not reported(trigger):
         return found._replace(earlier=True)  # "May had expelled 23 diplomats": before the report
+    if found.date and trigger.pos_ == "NOUN" and any(c.dep_ == "poss" for c in trigger.children):
+        return found._replace(earlier=True)  # "Merkel's demand", undated: an act already known
     return found
 
 
@@ -125,6 +128,8 @@ def _before_anchor(clause, mark, best, document: Document) -> When:
     if unit == "hour":  # "hours after": the same day as the clause it precedes
         return When(start.isoformat(), anchor.precision if anchor else "day", None)
     when = _back(start, count, unit)
+    if found["exact"]:  # "a year to the day after"
+        return When(when.isoformat(), "day", text)
     if unit == "day" and (anchor is None or anchor.precision != "day"):
         return When(when.isoformat(), "day", None)  # a day before an undated report: as undated
     return When(when.isoformat(), unit if unit in UNIT_DAYS else "month", text)
