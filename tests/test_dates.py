@@ -215,6 +215,10 @@ def test_dates_ordinal_weekdays_and_ago_with_a_period():
         ("A year ago this week, talks collapsed.", date(2018, 8, 6), "week"),
         ("Ten years ago this month the war began.", date(2009, 8, 1), "month"),
         ("three days ago", date(2019, 8, 7), "day"),
+        ("on Tuesday, March 3, 2020", date(2020, 3, 3), "day"),
+        ("Friday 2 August", date(2019, 8, 2), "day"),
+        ("this morning", date(2019, 8, 10), "day"),
+        ("overnight", date(2019, 8, 10), "day"),
     ]
     for text, expected, precision in cases:
         [found] = find_dates(text, anchor)
@@ -267,6 +271,24 @@ def test_dates_follow_the_clause_an_act_depends_on(text, quote, expected, parley
     events = parley.code_text(text, published=date(2025, 11, 4))
     event = next(e for e in events if quote in e.quote)
     assert (event.date, event.date_precision, event.date_text, event.earlier) == expected
+
+
+def test_dates_told_from_another_date_of_the_text(parley):
+    """'the next day', 'two days later', 'a day earlier': from the day the sentence gives first,
+    else the day the sentences before gave; alone, they give no date."""
+    [found] = find_dates("Moscow replied the next day.", date(2021, 4, 27))
+    assert found.value is None and found.precision == "day"
+    text = (
+        "Prague expelled 18 Russian diplomats on April 17. Two days later, Moscow expelled 20 Czech "
+        "diplomats. Bulgaria on Sunday expelled three Russian diplomats, whom Moscow wants out of the "
+        "region by Monday, and Russia expelled two Bulgarian diplomats a day earlier."
+    )
+    events = parley.code_text(text, published=date(2021, 4, 27))
+    dates = {(e.source.country, e.target.country): (e.date, e.date_text) for e in events}
+    assert dates[("CZE", "RUS")] == ("2021-04-17", "on April 17")
+    assert dates[("RUS", "CZE")] == ("2021-04-19", "Two days later")
+    assert dates[("BGR", "RUS")][0] == "2021-04-25"
+    assert dates[("RUS", "BGR")] == ("2021-04-24", "a day earlier")
 
 
 def test_dates_keep_the_part_of_the_day():

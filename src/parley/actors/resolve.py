@@ -63,9 +63,11 @@ PRONOUNS_GROUP = {"it", "its", "they", "them", "their"}  # reflexives name no ne
 
 @dataclass
 class DocContext:
-    """What earlier sentences of a document said: for pronouns and bare surnames."""
+    """What earlier sentences of a document said: for pronouns and bare surnames, and the last day
+    it gave, for "the next day"."""
 
     recent: list[ActorRef] = field(default_factory=list)
+    reference: date | None = None
     people: dict[str, Actor] = field(default_factory=dict)  # surname -> person named earlier
 
     def remember(self, ref: ActorRef, actor: Actor | None, surnames: list[str]) -> None:

@@ -34,6 +34,15 @@ PATTERNS = [
         rf"(?:the month|(?P<rel>this|last|next) month|{_MONTH}(?:,? {_YEAR})?)\b",
     ),
     ("iso", rf"\b{_YEAR}-(?P<m>\d\d)-(?P<d>\d\d)\b"),
+    # "Tuesday, March 3": the date, not the latest Tuesday
+    ("weekday_date", rf"\b(?:[Oo]n )?{_WEEKDAY},? {_MONTH} {_DAY}(?:,? {_YEAR})?\b"),
+    ("weekday_date", rf"\b(?:[Oo]n )?{_WEEKDAY},? {_DAY} {_MONTH}(?:,? {_YEAR})?\b"),
+    # told from another date of the text: "the next day", "two days later", "the previous day"
+    (
+        "anaphoric",
+        r"\b(?:(?:[Tt]he|that) (?P<which>next|following|previous|same) day|(?:[Tt]hat|[Tt]he) same day"
+        r"|(?P<n>(?i:a|one|two|three|four|five)|\d) days? (?P<way>later|earlier)|later that day)\b",
+    ),
     ("month_day_year", rf"\b(?:[Oo]n )?{_MONTH} {_DAY},? {_YEAR}\b"),
     ("day_month_year", rf"\b(?:[Oo]n )?{_DAY} {_MONTH},? {_YEAR}\b"),
     ("month_rel_year", rf"\b{_MONTH} (?P<rel>this|last|next) year\b"),
@@ -54,7 +63,8 @@ PATTERNS = [
         r"(?P<unit>day|week|month|year)s? ago(?: this (?P<period>week|month))?\b",
     ),
     ("rel_period", r"\b(?:(?:earlier|later) )?(?P<rel>this|last|next|past) (?P<unit>week|month|year)\b"),
-    ("relative_day", r"\b(?P<word>yesterday|today|tomorrow|tonight|last night)\b"),
+    ("relative_day", r"\b(?P<word>yesterday|today|tomorrow|tonight|last night|overnight)\b"),
+    ("this_part", r"\b(?:this|early this|late this) (?:morning|afternoon|evening)\b"),
     ("weekend", r"\b(?:(?:over|during|at) the|this past|last|this) weekend\b"),
     ("in_month", rf"\b(?:in|on|during|early|late|mid-?)\s+{_MONTH}\b(?! \d)"),
     ("in_year", rf"\b(?:in|during|of|early|late|mid-?)\s+{_YEAR}\b"),
@@ -115,20 +125,24 @@ def resolve(name: str, match: re.Match, anchor: date | None, future: bool = Fals
             return date(year, int(groups["m"]), int(groups["d"])), "day"
         if name in ("month_day_year", "day_month_year"):
             return date(year, month, int(groups["day"])), "day"
+        if name == "weekday_date" and year:
+            return date(year, month, int(groups["day"])), "day"
         if name == "month_year":
             return date(year, month, 1), "month"
         if name == "in_year":
             return date(year, 1, 1), "year"
     except ValueError:
         return None, None
-    if anchor is None:
+    if anchor is None or name == "anaphoric":  # an anaphoric date is filled in by its document
         return None, _precision_of(name, groups)
     return _relative(name, groups, month, anchor, future)
 
 
 def _relative(name, groups, month, anchor: date, future: bool):
-    if name in ("month_day", "day_month"):
+    if name in ("month_day", "day_month", "weekday_date"):
         return _nearest_day(anchor, month, int(groups["day"]), future)
+    if name == "this_part":
+        return anchor, "day"
     if name == "month_rel_year":
         shift = {"this": 0, "last": -1, "next": 1}[groups["rel"]]
         return date(anchor.year + shift, month, 1), "month"
@@ -151,7 +165,7 @@ def _relative(name, groups, month, anchor: date, future: bool):
     if name == "rel_period":
         return _period(anchor, groups["rel"], groups["unit"])
     if name == "relative_day":
-        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last night": -1}
+        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last night": -1, "overnight": 0}
         return anchor + timedelta(days=shift[groups["word"]]), "day"
     if name == "days_ago":
         count = NUMBER_WORDS.get(groups["n"].lower()) or int(groups["n"])
@@ -162,7 +176,10 @@ def _relative(name, groups, month, anchor: date, future: bool):
 
 
 def _precision_of(name, groups) -> str | None:
-    if name in ("month_day", "day_month", "weekday", "rel_weekday", "relative_day", "nth_weekday"):
+    if name in (
+        "month_day", "day_month", "weekday", "rel_weekday", "relative_day", "nth_weekday", "weekday_date",
+        "this_part", "anaphoric",
+    ):  # fmt: skip
         return "day"
     if name in ("rel_month_name", "in_month", "month_rel_year"):
         return "month"
@@ -211,6 +228,23 @@ def _month_named(anchor: date, month: int, rel: str) -> date:
     else:
         year = anchor.year if month <= anchor.month else anchor.year - 1
     return date(year, month, 1)
+
+
+_ANAPHORIC = COMPILED[[name for name, _ in PATTERNS].index("anaphoric")][1]
+
+
+def days_from_reference(text: str) -> int | None:
+    """How many days an anaphoric date ("the next day", "two days earlier") lies from the date the
+    text last gave; None if `text` is not one."""
+    found = _ANAPHORIC.fullmatch(text)
+    if found is None:
+        return None
+    if found["which"]:
+        return {"next": 1, "following": 1, "previous": -1, "same": 0}[found["which"]]
+    if found["way"]:
+        count = NUMBER_WORDS.get(found["n"].lower()) or int(found["n"])
+        return count if found["way"] == "later" else -count
+    return 0  # "the same day", "later that day"
 
 
 def _nth_weekday(first: date, weekday: int, nth: str) -> date:

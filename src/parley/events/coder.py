@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from parley.actors.kb import KnowledgeBase
 from parley.actors.matcher import ActorMention, AliasMatcher
 from parley.actors.resolve import ActorResolver, DocContext
-from parley.dates import find_dates
+from parley.dates import DateExpression, days_from_reference, find_dates
 from parley.events.args import (
     direct_object,
     expand,
@@ -82,7 +82,9 @@ class EventCoder(TargetRules):
             )
             for i in range(shifted.start, shifted.end):
                 mentions[i] = shifted
-        dates = find_dates(sentence.text, document.published, offset=sentence.start_char)
+        dates = _told_from_reference(
+            find_dates(sentence.text, document.published, offset=sentence.start_char), ctx
+        )
         self._mentions_now = mentions
         triggers = self._triggers(sentence, mentions, dates, document, ctx)
         events = []
@@ -533,3 +535,19 @@ def _with_sector(ref: ActorRef, sector: str) -> ActorRef:
         sector=sector,
         cameo=ref.country + sector if len(ref.cameo) >= 3 else ref.cameo,
     )
+
+
+def _told_from_reference(dates: list[DateExpression], ctx: DocContext) -> list[DateExpression]:
+    """Fill in "the next day", "two days earlier" from the day the sentence gives first (its main
+    clause's, as a rule: "Russia on Sunday expelled 20 Czechs, retaliating for Prague's expulsions
+    a day earlier"), else from the day the sentences before gave; keep that day for the next ones."""
+    ordered = sorted(dates, key=lambda e: e.start)
+    first = next((e.value for e in ordered if e.precision == "day" and e.value is not None), None)
+    reference = first or ctx.reference
+    filled = {}
+    for expression in ordered:
+        shift = days_from_reference(expression.text) if expression.value is None else None
+        if shift is not None and reference is not None:
+            filled[expression.start] = replace(expression, value=reference + timedelta(days=shift))
+    ctx.reference = first or next((e.value for e in filled.values()), ctx.reference)
+    return [filled.get(e.start, e) for e in dates]
