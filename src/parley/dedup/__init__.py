@@ -48,7 +48,7 @@ FOLLOW_UP = timedelta(days=31)  # how far back an undated act after a report's f
 LOOK_BACK_CANDIDATES = 64  # the latest events a look-back mention is compared with
 
 _LATE = re.compile(r"\b(?:late|night|evening)\b", re.IGNORECASE)
-_EARLY = re.compile(r"\b(?:early|morning)\b", re.IGNORECASE)
+_EARLY = re.compile(r"\b(?:early|morning|overnight)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}|\d{4}")
 _STOP = frozenset(
     "the and for with that this from its their his her has have had was were are been will would "
