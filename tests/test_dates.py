@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from parley.dates import find_dates
+from parley.dates import dateline_end, find_dates
 
 ANCHOR = date(2021, 5, 27)  # a Thursday
 
@@ -289,6 +289,23 @@ def test_dates_told_from_another_date_of_the_text(parley):
     assert dates[("RUS", "CZE")] == ("2021-04-19", "Two days later")
     assert dates[("BGR", "RUS")][0] == "2021-04-25"
     assert dates[("RUS", "BGR")] == ("2021-04-24", "a day earlier")
+    # a week is no day to count from, and a relative clause does not date the act it follows
+    text = (
+        "The row began last weekend with the Czech expulsion of 18 Russian diplomats, which was "
+        "followed a day later by Moscow's expulsion of 20 Czech diplomats."
+    )
+    for event in parley.code_text(text, published=date(2021, 4, 21)):
+        assert event.date_text != "a day later", event
+
+
+def test_dates_a_dateline_gives_no_event_date(parley):
+    """'RIYADH, Aug 6 (Wire) - Saudi Arabia has expelled ...': the dateline is the report's day; the
+    undated lead stays undated (the day of the report or the one before)."""
+    assert dateline_end("RIYADH, Aug 6 (Gulf Wire) - Saudi Arabia has") == len("RIYADH, Aug 6 (Gulf Wire) - ")
+    assert dateline_end("NATO said on Monday - a day after") == 0
+    text = "RIYADH, Aug 6 (Gulf Wire) - Saudi Arabia has expelled Canada's ambassador."
+    [event] = parley.code_text(text, published=date(2018, 8, 6))
+    assert (event.date, event.date_text) == ("2018-08-06", None)
 
 
 def test_dates_keep_the_part_of_the_day():

@@ -231,6 +231,17 @@ def _month_named(anchor: date, month: int, rel: str) -> date:
 
 
 _ANAPHORIC = COMPILED[[name for name, _ in PATTERNS].index("anaphoric")][1]
+# a wire dateline: "RIYADH, Aug 6 (Gulf Wire Service) - ", "LONDON, Nov 30 (Reuters) - "
+_DATELINE = re.compile(
+    r"\A\s*[A-Z][A-Z .'’-]{2,40}(?:,\s*[\w .'’-]{2,40}){0,2}(?:\s*\([^()\n]{1,60}\))?\s*[-–—]{1,2}\s"
+)
+
+
+def dateline_end(text: str) -> int:
+    """Where a wire dateline at the start of `text` ends (0 if there is none). Its date is the
+    report's, not an event's."""
+    found = _DATELINE.match(text)
+    return found.end() if found else 0
 
 
 def days_from_reference(text: str) -> int | None:

@@ -45,10 +45,14 @@ SAMPLE = 50  # wordings kept per cluster for quote similarity
 BACKGROUND_DAYS = 7  # a mention whose window ends this long before publication looks back in time
 LOOK_BACK = timedelta(days=3 * 366)  # how far back "after X did Y" and "had done Y" may reach
 FOLLOW_UP = timedelta(days=31)  # how far back an undated act after a report's first sentence may reach
+LEAD_BACK = timedelta(days=3)  # how far back an undated lead may reach: a weekly, a late report
+ROUND_SLACK = timedelta(days=31)  # "two months after" may be ten weeks: a month more each side
 LOOK_BACK_CANDIDATES = 64  # the latest events a look-back mention is compared with
 
 _LATE = re.compile(r"\b(?:late|night|evening)\b", re.IGNORECASE)
 _EARLY = re.compile(r"\b(?:early|morning|overnight)\b", re.IGNORECASE)
+# "two months after", "a year has passed since": a span counted in months is a round figure
+_ROUND_SPAN = re.compile(r"\b(?:months?|years?|decades?)\b.*\b(?:after|since|following)$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}|\d{4}")
 _STOP = frozenset(
     "the and for with that this from its their his her has have had was were are been will would "
@@ -111,6 +115,11 @@ class Mention:
                 self.window = (self.window[0], self.window[1] + timedelta(days=1))
             elif _EARLY.search(self.date_text):
                 self.window = (self.window[0] - timedelta(days=1), self.window[1])
+        if self.window and self.rank == PRECISION_RANK["month"] and self.date_text:
+            if _ROUND_SPAN.search(
+                self.date_text
+            ):  # "two months after" may be ten weeks: a month more each side
+                self.window = (self.window[0] - ROUND_SLACK, self.window[1] + ROUND_SLACK)
         if self.window and self.rank <= 1 and self.block.endswith("|CONSULT"):
             # visits and summits run over days: Tuesday's arrival and Wednesday's talks are one visit
             self.window = (self.window[0] - MEETING_DAYS, self.window[1] + MEETING_DAYS)
@@ -123,6 +132,10 @@ class Mention:
             # Washington threatened tariffs"). Alone, it keeps the report's window
             self.rank = PRECISION_RANK["earlier"]
             self.reach = (self.window[1] - (LOOK_BACK if self.earlier else FOLLOW_UP), self.window[1])
+        elif self.window and self.rank == PRECISION_RANK["reported"]:
+            # "Algeria has broken off relations with Morocco", two days on: an event of the last
+            # days is taken when none of the report's own days is there
+            self.reach = (self.window[0] - LEAD_BACK, self.window[1])
 
     def background(self, window: tuple[date, date] | None) -> bool:
         """Reported well after it happened (in `window`, its event's): "the Hanoi summit in February

@@ -90,12 +90,12 @@ def label_of(mention: dict, items: list[dict]) -> tuple | None:
     source = mention["source"]["country"]
     target = mention["target"]["country"] if mention["target"] else None
     same_type = [item for item in items if item["type"] == mention["event_type"]]
-    for item in same_type:
-        if (item["source"], item["target"]) == (source, target):
-            return (item["event"], source, target)
-    for item in same_type:
-        if (item["target"], item["source"]) == (source, target):
-            return (item["event"], source, target)
+    for pair in ((source, target), (target, source)):
+        events = {item["event"] for item in same_type if (item["source"], item["target"]) == pair}
+        if len(events) == 1:
+            return (events.pop(), source, target)
+        if events:
+            return None  # two events of one type and pair in a document: which one is unknown
     return None
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from parley.actors.kb import KnowledgeBase
 from parley.actors.matcher import ActorMention, AliasMatcher
 from parley.actors.resolve import ActorResolver, DocContext
-from parley.dates import DateExpression, days_from_reference, find_dates
+from parley.dates import DateExpression, dateline_end, days_from_reference, find_dates
 from parley.events.args import (
     direct_object,
     expand,
@@ -82,9 +82,11 @@ class EventCoder(TargetRules):
             )
             for i in range(shifted.start, shifted.end):
                 mentions[i] = shifted
-        dates = _told_from_reference(
-            find_dates(sentence.text, document.published, offset=sentence.start_char), ctx
-        )
+        dates = find_dates(sentence.text, document.published, offset=sentence.start_char)
+        if sentence.start_char == 0:  # "RIYADH, Aug 6 (Reuters) - ": the report's date, not an event's
+            cut = dateline_end(sentence.text)
+            dates = [d for d in dates if d.start >= cut]
+        dates = _told_from_reference(dates, ctx)
         self._mentions_now = mentions
         triggers = self._triggers(sentence, mentions, dates, document, ctx)
         events = []
@@ -542,12 +544,14 @@ def _told_from_reference(dates: list[DateExpression], ctx: DocContext) -> list[D
     clause's, as a rule: "Russia on Sunday expelled 20 Czechs, retaliating for Prague's expulsions
     a day earlier"), else from the day the sentences before gave; keep that day for the next ones."""
     ordered = sorted(dates, key=lambda e: e.start)
-    first = next((e.value for e in ordered if e.precision == "day" and e.value is not None), None)
-    reference = first or ctx.reference
+    given = [e for e in ordered if e.value is not None]
+    # "began last weekend with ..., followed a day later by ...": no day to count from
+    first = given[0].value if given and given[0].precision == "day" else None
+    reference = first or (None if given else ctx.reference)
     filled = {}
     for expression in ordered:
         shift = days_from_reference(expression.text) if expression.value is None else None
         if shift is not None and reference is not None:
             filled[expression.start] = replace(expression, value=reference + timedelta(days=shift))
-    ctx.reference = first or next((e.value for e in filled.values()), ctx.reference)
+    ctx.reference = first or next((e.value for e in filled.values()), None if given else ctx.reference)
     return [filled.get(e.start, e) for e in dates]

@@ -55,9 +55,9 @@ def date_for(trigger, dates: list[DateExpression], document: Document, reported=
         if steps and (nearest is None or steps < nearest):  # the nearest clause above that has a date
             best, nearest = expression, steps
     if own is None and trigger.pos_ == "NOUN":
-        # "Russia's sanctions, set out in a decree Putin signed on 28 November, will hurt ...": a
-        # named act is dated by its own phrase before the clause around it
-        own = next((e for e, owner in owners if owner is not None and _governs(trigger, owner)), None)
+        # "Russia's sanctions, announced on Saturday, will hurt ...": a named act is dated by its
+        # own phrase before the clause around it (not by a relative clause about what followed it)
+        own = next((e for e, owner in owners if owner is not None and _in_phrase(owner, trigger)), None)
     if own is not None:
         return When(own.value.isoformat(), own.precision, own.text) if own.value else _published(document)
     clause = _clause_head(trigger)
@@ -233,6 +233,17 @@ def _owner(span):
             return node
         node = node.head
     return None
+
+
+def _in_phrase(node, noun) -> bool:
+    """Does `node` modify `noun` through participles and prepositions, with no relative clause?"""
+    for _ in range(8):
+        if node.i == noun.i:
+            return True
+        if node.dep_ == "relcl" or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _governs(ancestor, token) -> int:
