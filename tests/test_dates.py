@@ -219,6 +219,7 @@ def test_dates_ordinal_weekdays_and_ago_with_a_period():
         ("Friday 2 August", date(2019, 8, 2), "day"),
         ("this morning", date(2019, 8, 10), "day"),
         ("overnight", date(2019, 8, 10), "day"),
+        ("A decade ago today, he flew to Pyongyang.", date(2009, 8, 10), "day"),
     ]
     for text, expected, precision in cases:
         [found] = find_dates(text, anchor)
@@ -300,12 +301,38 @@ def test_dates_told_from_another_date_of_the_text(parley):
 
 def test_dates_a_dateline_gives_no_event_date(parley):
     """'RIYADH, Aug 6 (Wire) - Saudi Arabia has expelled ...': the dateline is the report's day; the
-    undated lead stays undated (the day of the report or the one before)."""
+    undated lead stays undated (the day of the report or the one before). Its place and agency
+    are no actors."""
     assert dateline_end("RIYADH, Aug 6 (Gulf Wire) - Saudi Arabia has") == len("RIYADH, Aug 6 (Gulf Wire) - ")
+    assert dateline_end("Pyongyang, May 22 (KCNA) -- Kim") == len("Pyongyang, May 22 (KCNA) -- ")
     assert dateline_end("NATO said on Monday - a day after") == 0
+    assert dateline_end("Seoul and Tokyo - a new era") == 0
+    text = "PYONGYANG, May 22 (Kyodo) - Prime Minister Junichiro Koizumi met Kim Jong Il on Saturday."
+    events = parley.code_text(text, published=date(2004, 5, 22))
+    assert events and all(e.source.sector != "JRN" for e in events)
     text = "RIYADH, Aug 6 (Gulf Wire) - Saudi Arabia has expelled Canada's ambassador."
     [event] = parley.code_text(text, published=date(2018, 8, 6))
     assert (event.date, event.date_text) == ("2018-08-06", None)
+
+
+def test_dates_hung_on_a_noun_of_the_clause(parley):
+    """The parser hangs dates on nouns: 'in dozens of cities on Saturday' dates the clause, and
+    'Moon Jae-in yesterday called' the verb; 'in response to Saturday's expulsion' and 'under the
+    1997 treaty' name other things."""
+    published = date(2021, 4, 20)
+    cases = [
+        ("Thousands of people took to the streets in dozens of Chinese cities on Saturday "
+         "in protest against Japan.", "PROTEST", "2021-04-17"),
+        ("South Korean President Moon Jae-in yesterday called on Japan to retract its export curbs.",
+         "REQUEST", "2021-04-19"),
+        ("Russia was expelling 20 Czech diplomats in response to Saturday's expulsion of 18 Russians.",
+         "SANCTION", "2021-04-20"),
+        ("Armenia has decided to request military help from Russia under the 1997 treaty.",
+         "REQUEST", "2021-04-20"),
+    ]  # fmt: skip
+    for text, kind, expected in cases:
+        [event] = [e for e in parley.code_text(text, published=published) if e.event_type == kind]
+        assert event.date == expected, text
 
 
 def test_dates_keep_the_part_of_the_day():

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from parley.actors.kb import KnowledgeBase, load_kb
 from parley.actors.matcher import AliasMatcher
+from parley.dates import dateline_end
 from parley.errors import ParleyError
 from parley.events.coder import EventCoder
 from parley.events.frames import FrameSet, load_frames
@@ -74,7 +75,7 @@ class Parley:
     def code_text(self, text: str, **meta) -> list[Event]:
         """Events in one text (a convenience for notebooks and tests)."""
         document = Document(text=text, **meta)
-        return self.coder.code_doc(self.nlp(text), document)
+        return self.coder.code_doc(self.nlp(self._unparsed(document, None)), document)
 
     @cached_property
     def prefilter(self):
@@ -87,7 +88,7 @@ class Parley:
         fails on is returned as an error (P014), so the rest of the batch still goes through.
         With the prefilter, only the sentences that could hold an event are parsed."""
         if not self.use_prefilter:
-            parsed_docs = self.nlp.pipe((d.text for d in documents), batch_size=batch_size)
+            parsed_docs = self.nlp.pipe((self._unparsed(d, None) for d in documents), batch_size=batch_size)
             return [self._code_one(p, d) for d, p in zip(documents, parsed_docs, strict=True)]
         reduced = [self._reduce(d) for d in documents]
         parsed_docs = self.nlp.pipe((self._unparsed(*r) for r in reduced), batch_size=batch_size)
@@ -103,12 +104,16 @@ class Parley:
         return shorter, kept
 
     def _unparsed(self, reduced: Document, kept: dict | None):
-        """The reduced text tokenized, each kept piece starting a sentence: the parser keeps preset
-        boundaries, so it cannot run the end of one piece into the next (it would across a blank
-        line after a closing quote)."""
+        """The (reduced) text tokenized, each kept piece starting a sentence: the parser keeps
+        preset boundaries, so it cannot run the end of one piece into the next (it would across a
+        blank line after a closing quote). A wire dateline ("PYONGYANG, May 22 (Kyodo) - ") is a
+        sentence of its own, or the parser takes the agency for the lead's subject."""
         doc = self.nlp.make_doc(reduced.text)
-        if kept is not None:
-            starts = {start for start, _, _ in kept["pieces"][1:]}
+        starts = {start for start, _, _ in kept["pieces"][1:]} if kept is not None else set()
+        cut = dateline_end(reduced.text)
+        if cut:
+            starts.add(next((t.idx for t in doc if t.idx >= cut), -1))
+        if starts:
             for token in doc:
                 if token.idx in starts:
                     token.is_sent_start = True

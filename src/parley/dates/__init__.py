@@ -60,7 +60,7 @@ PATTERNS = [
     (
         "days_ago",
         r"\b(?P<n>\d+|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|twenty)) "
-        r"(?P<unit>day|week|month|year)s? ago(?: this (?P<period>week|month))?\b",
+        r"(?P<unit>day|week|month|year|decade)s? ago(?: (?:this )?(?P<period>today|week|month))?\b",
     ),
     ("rel_period", r"\b(?:(?:earlier|later) )?(?P<rel>this|last|next|past) (?P<unit>week|month|year)\b"),
     ("relative_day", r"\b(?P<word>yesterday|today|tomorrow|tonight|last night|overnight)\b"),
@@ -188,7 +188,10 @@ def _precision_of(name, groups) -> str | None:
     if name == "weekend":
         return "week"
     if name == "days_ago":
-        return groups.get("period") or groups["unit"]
+        period = groups.get("period")
+        if period == "today":
+            return "day"
+        return period or {"decade": "year"}.get(groups["unit"], groups["unit"])
     return None
 
 
@@ -233,7 +236,11 @@ def _month_named(anchor: date, month: int, rel: str) -> date:
 _ANAPHORIC = COMPILED[[name for name, _ in PATTERNS].index("anaphoric")][1]
 # a wire dateline: "RIYADH, Aug 6 (Gulf Wire Service) - ", "LONDON, Nov 30 (Reuters) - "
 _DATELINE = re.compile(
-    r"\A\s*[A-Z][A-Z .'’-]{2,40}(?:,\s*[\w .'’-]{2,40}){0,2}(?:\s*\([^()\n]{1,60}\))?\s*[-–—]{1,2}\s"
+    r"\A\s*(?:[A-Z][A-Z .'’-]{2,40}(?:,\s*[\w .'’-]{2,40}){0,2}(?:\s*\([^()\n]{1,60}\))?"
+    # "Pyongyang, May 22 (KCNA) --": a place in title case needs a day and an agency
+    r"|[A-Z][a-z][\w .'’-]{1,30}(?:,\s*[A-Z][\w .'’-]{1,30})?,\s*"
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8})(?:,? \d{4})?\s*\([^()\n]{1,60}\))"
+    r"\s*[-–—]{1,2}\s"
 )
 
 
@@ -296,8 +303,11 @@ def _ago(anchor: date, count: int, unit: str, period: str | None = None):
         return anchor - timedelta(days=count), "day"
     if unit == "week":
         return anchor - timedelta(weeks=count), "week"
-    months = count * (12 if unit == "year" else 1)
+    months = count * {"month": 1, "year": 12, "decade": 120}[unit]
     month_index = anchor.year * 12 + anchor.month - 1 - months
+    if period == "today":  # "ten years ago today": that very day
+        year, month = month_index // 12, month_index % 12 + 1
+        return date(year, month, min(anchor.day, calendar.monthrange(year, month)[1])), "day"
     back = date(month_index // 12, month_index % 12 + 1, min(anchor.day, 28))
     if period == "week":
         return back - timedelta(days=back.weekday()), "week"

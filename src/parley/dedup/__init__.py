@@ -44,15 +44,19 @@ VISIT_SPAN = timedelta(days=10)
 SAMPLE = 50  # wordings kept per cluster for quote similarity
 BACKGROUND_DAYS = 7  # a mention whose window ends this long before publication looks back in time
 LOOK_BACK = timedelta(days=3 * 366)  # how far back "after X did Y" and "had done Y" may reach
-FOLLOW_UP = timedelta(days=31)  # how far back an undated act after a report's first sentence may reach
+FOLLOW_UP = timedelta(days=92)  # how far back an undated act after a report's first sentence may reach
 LEAD_BACK = timedelta(days=3)  # how far back an undated lead may reach: a weekly, a late report
-ROUND_SLACK = timedelta(days=31)  # "two months after" may be ten weeks: a month more each side
+# "two months after" may be ten weeks, "six weeks after" five: spans counted in weeks or months are
+# round figures, a unit more each side
+ROUND_SLACK = {PRECISION_RANK["week"]: timedelta(days=7), PRECISION_RANK["month"]: timedelta(days=31)}
 LOOK_BACK_CANDIDATES = 64  # the latest events a look-back mention is compared with
 
 _LATE = re.compile(r"\b(?:late|night|evening)\b", re.IGNORECASE)
 _EARLY = re.compile(r"\b(?:early|morning|overnight)\b", re.IGNORECASE)
 # "two months after", "a year has passed since": a span counted in months is a round figure
-_ROUND_SPAN = re.compile(r"\b(?:months?|years?|decades?)\b.*\b(?:after|since|following)$", re.IGNORECASE)
+_ROUND_SPAN = re.compile(
+    r"\b(?:weeks?|months?|years?|decades?)\b.*\b(?:after|since|following)$", re.IGNORECASE
+)
 _WORD = re.compile(r"[^\W\d_]{3,}|\d{4}")
 _STOP = frozenset(
     "the and for with that this from its their his her has have had was were are been will would "
@@ -115,11 +119,9 @@ class Mention:
                 self.window = (self.window[0], self.window[1] + timedelta(days=1))
             elif _EARLY.search(self.date_text):
                 self.window = (self.window[0] - timedelta(days=1), self.window[1])
-        if self.window and self.rank == PRECISION_RANK["month"] and self.date_text:
-            if _ROUND_SPAN.search(
-                self.date_text
-            ):  # "two months after" may be ten weeks: a month more each side
-                self.window = (self.window[0] - ROUND_SLACK, self.window[1] + ROUND_SLACK)
+        if self.window and self.rank in ROUND_SLACK and self.date_text and _ROUND_SPAN.search(self.date_text):
+            slack = ROUND_SLACK[self.rank]  # "two months after" may be ten weeks: a unit more each side
+            self.window = (self.window[0] - slack, self.window[1] + slack)
         if self.window and self.rank <= 1 and self.block.endswith("|CONSULT"):
             # visits and summits run over days: Tuesday's arrival and Wednesday's talks are one visit
             self.window = (self.window[0] - MEETING_DAYS, self.window[1] + MEETING_DAYS)
@@ -177,6 +179,7 @@ class Cluster:
     stories: set = field(default_factory=set)
     wordings: list = field(default_factory=list)  # distinct quote word sets, the first SAMPLE of them
     spans: bool = False  # a meeting: reports of its different days widen it, up to VISIT_SPAN
+    sentences: set = field(default_factory=set)  # (document, sentence) of its members
     indexed: date | None = None  # the window start it is filed under for range look-up
 
     @property
@@ -194,6 +197,7 @@ class Cluster:
 
     def add(self, mention: Mention) -> None:
         self.members.append(mention)
+        self.sentences.add((mention.doc_id, mention.sentence))
         if mention.story:
             self.stories.add(mention.story)
         if len(self.wordings) < SAMPLE and mention.words not in self.wordings:
@@ -289,7 +293,9 @@ def _best(m: Mention, candidates) -> Cluster | None:
     scored = []
     for c in candidates:
         anchor = c.anchor
-        if not (
+        # one sentence tells one act per block, whatever sector each reading of its actors gave
+        same_sentence = (m.doc_id, m.sentence) in c.sentences
+        if not same_sentence and not (
             sectors_agree(m.source_sector, anchor.source_sector)
             and targets_agree(m.target_sector, anchor.target_sector)
         ):

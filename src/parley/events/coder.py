@@ -61,7 +61,10 @@ class EventCoder(TargetRules):
         ctx = DocContext()
         pending = list(hints or [])
         events: list[Event] = []
-        for index, sentence in enumerate(parsed.sents):
+        sentences = list(parsed.sents)
+        if sentences and sentences[0].end_char <= dateline_end(parsed.text):
+            sentences = sentences[1:]  # a dateline of its own: the lead is the first sentence
+        for index, sentence in enumerate(sentences):
             while pending and pending[0][0] <= sentence.start_char:
                 self.resolver.remember_named(pending.pop(0)[1], document.published, ctx)
             events.extend(self.code_sentence(sentence, index, document, ctx))
@@ -75,17 +78,21 @@ class EventCoder(TargetRules):
     def code_sentence(self, sentence, index: int, document: Document, ctx: DocContext) -> list[Event]:
         """Events in one sentence (a spaCy Span)."""
         words = [t.text for t in sentence]
+        # "PYONGYANG, May 22 (Kyodo) - ": a dateline names the report's place, day and agency, no
+        # actor and no event date
+        cut = dateline_end(sentence.text) if sentence.start_char == 0 else 0
         mentions: dict[int, ActorMention] = {}
         for found in self.matcher.find(words):
+            if cut and sentence[found.start].idx < cut:
+                continue
             shifted = ActorMention(
                 found.start + sentence.start, found.end + sentence.start, found.actor_id, found.via
             )
             for i in range(shifted.start, shifted.end):
                 mentions[i] = shifted
-        dates = find_dates(sentence.text, document.published, offset=sentence.start_char)
-        if sentence.start_char == 0:  # "RIYADH, Aug 6 (Reuters) - ": the report's date, not an event's
-            cut = dateline_end(sentence.text)
-            dates = [d for d in dates if d.start >= cut]
+        dates = [
+            d for d in find_dates(sentence.text, document.published, sentence.start_char) if d.start >= cut
+        ]
         dates = _told_from_reference(dates, ctx)
         self._mentions_now = mentions
         triggers = self._triggers(sentence, mentions, dates, document, ctx)

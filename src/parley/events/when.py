@@ -54,6 +54,10 @@ def date_for(trigger, dates: list[DateExpression], document: Document, reported=
         steps = _governs(owner, trigger) if owner is not None else 0
         if steps and (nearest is None or steps < nearest):  # the nearest clause above that has a date
             best, nearest = expression, steps
+    if own is None:
+        # "took to the streets in dozens of cities on Saturday": a date the parser hung on a
+        # plain noun of the trigger's own clause is the clause's date
+        own = next((e for e, owner in owners if owner is not None and _stray(e, owner, trigger)), None)
     if own is None and trigger.pos_ == "NOUN":
         # "Russia's sanctions, announced on Saturday, will hurt ...": a named act is dated by its
         # own phrase before the clause around it (not by a relative clause about what followed it)
@@ -226,13 +230,35 @@ def _owner(span):
     if span is None or len(span) == 0:
         return None
     node = span.root
+    adverbial = node.dep_ in ("npadvmod", "tmod")  # "Moon Jae-in yesterday called": the verb's
     for _ in range(8):
-        if node.pos_ in ("VERB", "AUX") or (node.i != span.root.i and node.pos_ == "NOUN"):
+        if node.pos_ in ("VERB", "AUX") or (node.i != span.root.i and node.pos_ == "NOUN" and not adverbial):
             return node
         if node.head.i == node.i:
             return node
         node = node.head
     return None
+
+
+def _stray(expression, owner, trigger) -> bool:
+    """Is the date on a plain noun of the trigger's clause ("in dozens of cities on Saturday", "at
+    Tuesday's meeting")? Not on a noun after "since", "after", "against", "to" and the like, which
+    name another act ("since the first closure on August 19", "in response to Saturday's
+    expulsion"), and not a bare year ("under the 1997 treaty")."""
+    if owner.pos_ != "NOUN" or owner.i == trigger.i or trigger.pos_ not in ("VERB", "AUX"):
+        return False
+    if expression.precision == "year":
+        return False
+    node = owner
+    for _ in range(6):
+        if node.head.i == node.i:
+            return False
+        if node.dep_ == "prep" and node.lower_ in EARLIER_MARKS | REFERENCE_PREPS | {"before", "until"}:
+            return False
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return node.i == trigger.i
+    return False
 
 
 def _in_phrase(node, noun) -> bool:
