@@ -6,9 +6,8 @@ event share a canonical *event*. The signals, in order:
 1. **Block and sectors.** Only mentions with the same source and target countries and the same
    PLOVER type are compared (the block ``USA|PRK|CONSULT``), and only when their sectors agree:
    the same sector, or two organs of the state (government, military, police, intelligence,
-   legislature, courts: "Israel
-   struck Iran" and "the Israeli military struck Iran" are one event, while rebels and the
-   government they fight are not).
+   legislature, courts: "Israel struck Iran" and "the Israeli military struck Iran" are one event,
+   while rebels and the government they fight are not).
 2. **Date window.** Each mention's date becomes a window by its precision: a day is itself, a week
    seven days, a month or year the whole period. A mention dated only by its document (no date in
    its clause) happened on the day of publication or the day before. Meetings (CONSULT) get two
@@ -53,7 +52,7 @@ LOOK_BACK_CANDIDATES = 64  # the latest events a look-back mention is compared w
 
 _LATE = re.compile(r"\b(?:late|night|evening)\b", re.IGNORECASE)
 _EARLY = re.compile(r"\b(?:early|morning|overnight)\b", re.IGNORECASE)
-# "two months after", "a year has passed since": a span counted in months is a round figure
+# "two months after", "six weeks after", "a year has passed since": a span with a round figure
 _ROUND_SPAN = re.compile(
     r"\b(?:weeks?|months?|years?|decades?)\b.*\b(?:after|since|following)$", re.IGNORECASE
 )
@@ -105,7 +104,7 @@ class Mention:
     sentence: int = 0
     window: tuple[date, date] | None = None
     reach: tuple[date, date] | None = None  # where its event may lie: the window, or further back
-    rank: int = 5
+    rank: int = PRECISION_RANK[None]
     words: frozenset = frozenset()
 
     def __post_init__(self):
@@ -120,7 +119,7 @@ class Mention:
             elif _EARLY.search(self.date_text):
                 self.window = (self.window[0] - timedelta(days=1), self.window[1])
         if self.window and self.rank in ROUND_SLACK and self.date_text and _ROUND_SPAN.search(self.date_text):
-            slack = ROUND_SLACK[self.rank]  # "two months after" may be ten weeks: a unit more each side
+            slack = ROUND_SLACK[self.rank]
             self.window = (self.window[0] - slack, self.window[1] + slack)
         if self.window and self.rank <= 1 and self.block.endswith("|CONSULT"):
             # visits and summits run over days: Tuesday's arrival and Wednesday's talks are one visit
@@ -145,6 +144,10 @@ class Mention:
         if window is None or self.published is None:
             return False
         return window[1] < self.published - timedelta(days=BACKGROUND_DAYS)
+
+
+def overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
 
 
 def window_of(when: date | None, precision: str | None, dated_in_text: bool) -> tuple:
@@ -207,13 +210,10 @@ class Cluster:
         if self.window is None:
             self.window = mention.window
             return
-        low, high = max(self.window[0], mention.window[0]), min(self.window[1], mention.window[1])
-        if low > high:
+        if not overlaps(self.window, mention.window):
             return  # a same-story member may sit outside the window; it does not move it
-        if self.widens(mention) and self.fits(mention):
-            self.window = (min(self.window[0], mention.window[0]), max(self.window[1], mention.window[1]))
-        else:
-            self.window = (low, high)
+        pick = (min, max) if self.widens(mention) and self.fits(mention) else (max, min)
+        self.window = (pick[0](self.window[0], mention.window[0]), pick[1](self.window[1], mention.window[1]))
 
     def similarity(self, words: frozenset) -> float:
         """The best quote similarity of a mention to any member's wording."""
@@ -260,7 +260,7 @@ def _cluster(ordered: list[Mention]) -> list[Cluster]:
         if m.reach is not None:
             lo = bisect_left(starts, m.reach[0] - widest)
             hi = bisect_right(starts, m.reach[1])
-            found = [c for c in dated[lo:hi] if c.window[0] <= m.reach[1] and m.reach[0] <= c.window[1]]
+            found = [c for c in dated[lo:hi] if overlaps(c.window, m.reach)]
             if m.reach != m.window and len(found) > LOOK_BACK_CANDIDATES:
                 found = sorted(found, key=lambda c: c.window[1])[-LOOK_BACK_CANDIDATES:]
             for c in found:
@@ -308,9 +308,7 @@ def _best(m: Mention, candidates) -> Cluster | None:
         score = round(c.similarity(m.words) + (1.0 if same_story else 0.0), 6)
         distance = abs((c.window[1] - m.window[1]).days) if c.window and m.window else 0
         # a look-back mention takes an event of its own days over any earlier one
-        near = m.reach == m.window or (
-            c.window is not None and c.window[0] <= m.window[1] and m.window[0] <= c.window[1]
-        )
+        near = m.reach == m.window or (c.window is not None and overlaps(c.window, m.window))
         # best wording first; then the more reported event (a look back names the notable one);
         # then the nearer date
         scored.append((not near, -score, -len(c.members), distance, _order(c.anchor), c))

@@ -61,13 +61,14 @@ class EventCoder(TargetRules):
         ctx = DocContext()
         pending = list(hints or [])
         events: list[Event] = []
-        sentences = list(parsed.sents)
-        if sentences and sentences[0].end_char <= dateline_end(parsed.text):
-            sentences = sentences[1:]  # a dateline of its own: the lead is the first sentence
+        # "PYONGYANG, May 22 (Kyodo) - ": a dateline names the report's place, day and agency, no
+        # actor and no event date; the parse makes it a sentence of its own (Parley._unparsed)
+        cut = dateline_end(document.text)
+        sentences = [s for s in parsed.sents if s.end_char > cut]
         for index, sentence in enumerate(sentences):
             while pending and pending[0][0] <= sentence.start_char:
                 self.resolver.remember_named(pending.pop(0)[1], document.published, ctx)
-            events.extend(self.code_sentence(sentence, index, document, ctx))
+            events.extend(self.code_sentence(sentence, index, document, ctx, cut))
         # one act found twice in one place (two rules, or a symmetric event between two bodies of
         # one state) is one event: the first stands
         unique: dict[str, Event] = {}
@@ -75,12 +76,12 @@ class EventCoder(TargetRules):
             unique.setdefault(event.key, event)
         return list(unique.values())
 
-    def code_sentence(self, sentence, index: int, document: Document, ctx: DocContext) -> list[Event]:
-        """Events in one sentence (a spaCy Span)."""
+    def code_sentence(
+        self, sentence, index: int, document: Document, ctx: DocContext, cut: int = 0
+    ) -> list[Event]:
+        """Events in one sentence (a spaCy Span); the text before `cut` (a dateline) is no actor
+        and no date."""
         words = [t.text for t in sentence]
-        # "PYONGYANG, May 22 (Kyodo) - ": a dateline names the report's place, day and agency, no
-        # actor and no event date
-        cut = dateline_end(sentence.text) if sentence.start_char == 0 else 0
         mentions: dict[int, ActorMention] = {}
         for found in self.matcher.find(words):
             if cut and sentence[found.start].idx < cut:

@@ -86,13 +86,13 @@ def date_for(trigger, dates: list[DateExpression], document: Document, reported=
         )
         return found._replace(earlier=found.date is not None)
     if best is not None and best.value is not None:
-        if reported is not None and _perfect(trigger) and reported(trigger):
+        if reported is not None and _perfect(clause) and reported(trigger):
             # "China said on Thursday it had detained two Canadians": the date is the statement's;
             # the act came before it (by a span the text does not give, for a past perfect)
-            return When(best.value.isoformat(), best.precision, None, _past_perfect(trigger))
+            return When(best.value.isoformat(), best.precision, None, _past_perfect(clause))
         return When(best.value.isoformat(), best.precision, best.text)
     found = _published(document)
-    if found.date and reported is not None and _past_perfect(trigger) and not reported(trigger):
+    if found.date and reported is not None and _past_perfect(clause) and not reported(trigger):
         return found._replace(earlier=True)  # "May had expelled 23 diplomats": before the report
     if found.date and trigger.pos_ == "NOUN" and any(c.dep_ == "poss" for c in trigger.children):
         return found._replace(earlier=True)  # "Merkel's demand", undated: an act already known
@@ -117,20 +117,20 @@ def _before_anchor(clause, mark, best, document: Document) -> When:
     start = anchor.value if anchor else document.published
     if start is None:
         return When(None, None, None)
-    before = clause.doc.text[clause.sent.start_char : mark.idx]
-    found = _GAP.search(before)
-    if found is None or (found["n"] is None and found["plural"]):  # "after ...", "days after ..."
-        return When(start.isoformat(), anchor.precision if anchor else "day", None, True)
+    precision = anchor.precision if anchor else "day"
+    found = _GAP.search(clause.doc.text[clause.sent.start_char : mark.idx])
+    count = None
+    if found is not None and not (found["n"] is None and found["plural"]):  # not "after", "days after"
+        count = 1 if found["n"] is None else _count(found["n"].strip())
+    if not count:  # before, by a span the text does not give
+        return When(start.isoformat(), precision, None, True)
     unit = found["unit"].lower()
-    count = 1 if found["n"] is None else _count(found["n"].strip())
-    if not count:
-        return When(start.isoformat(), anchor.precision if anchor else "day", None, True)
     if found["more"]:  # "more than a week after": at least that long before, how much more unknown
         start = _back(start, count, unit)
         return When(start.isoformat(), "day", None, True)
     text = found.group(0).strip() + " " + mark.text
     if unit == "hour":  # "hours after": the same day as the clause it precedes
-        return When(start.isoformat(), anchor.precision if anchor else "day", None)
+        return When(start.isoformat(), precision, None)
     when = _back(start, count, unit)
     if found["exact"]:  # "a year to the day after"
         return When(when.isoformat(), "day", text)
@@ -206,14 +206,13 @@ def _when_clause_date(clause, dates: list[DateExpression]):
     return None
 
 
-def _past_perfect(trigger) -> bool:
-    """ "had expelled", "had been expelled"."""
-    return _perfect(trigger, ("had", "'d"))
+def _past_perfect(verb) -> bool:
+    """ "had expelled", "had been expelled" (`verb`: the clause head)."""
+    return _perfect(verb, ("had", "'d"))
 
 
-def _perfect(trigger, auxiliaries=("has", "have", "had", "'s", "'ve", "'d")) -> bool:
-    """ "has expelled", "have been expelled", "had expelled"."""
-    verb = _clause_head(trigger)
+def _perfect(verb, auxiliaries=("has", "have", "had", "'s", "'ve", "'d")) -> bool:
+    """ "has expelled", "have been expelled", "had expelled" (`verb`: the clause head)."""
     return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in verb.children)
 
 
